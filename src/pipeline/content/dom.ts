@@ -1,0 +1,75 @@
+/**
+ * Small helpers over raw domhandler nodes, shared by the block walker and the generic extractor.
+ * They read `children`, `attribs` and `data` directly: cheerio wrappers cost an allocation per call,
+ * which adds up in the per-node loops of the content stage.
+ */
+import type { AnyNode, Element } from 'domhandler';
+
+/** Elements whose subtree never holds article text. */
+export const NEVER_CONTENT_TAGS: ReadonlySet<string> = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'form', 'button', 'iframe', 'nav',
+  'aside', 'footer', 'select', 'option', 'textarea', 'input', 'label', 'object', 'embed', 'video',
+  'audio', 'canvas', 'map', 'dialog', 'head', 'title', 'meta', 'link',
+]);
+
+export function isElement(node: AnyNode): node is Element {
+  // domhandler gives <script> and <style> their own node types; both still count as elements.
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
+
+export function tagName(el: Element): string {
+  return el.name.toLowerCase();
+}
+
+export function attr(el: Element, name: string): string | null {
+  const value = el.attribs[name];
+  return value === undefined ? null : value;
+}
+
+/** `class` and `id` together, lower-cased: the string the class/id hints are matched against. */
+export function classAndId(el: Element): string {
+  const cls = el.attribs['class'];
+  const id = el.attribs['id'];
+  if (cls === undefined && id === undefined) return '';
+  return `${cls ?? ''} ${id ?? ''}`.toLowerCase();
+}
+
+const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
+
+/** Hidden by markup: the `hidden` attribute, `aria-hidden`, or an inline `display:none`. */
+export function isHidden(el: Element): boolean {
+  const a = el.attribs;
+  if (a['hidden'] !== undefined) return true;
+  if (a['aria-hidden'] === 'true') return true;
+  const style = a['style'];
+  return style !== undefined && HIDDEN_STYLE.test(style);
+}
+
+/** Folds every run of whitespace (NBSP included) into one space and trims. */
+export function foldWhitespace(text: string): string {
+  return text.replace(/[\s\u200b\ufeff]+/g, ' ').trim();
+}
+
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function escapeAttribute(text: string): string {
+  return escapeText(text).replace(/"/g, '&quot;');
+}
+
+/**
+ * Resolves a link or image address against the page URL. Without a base only absolute and
+ * protocol-relative addresses survive as absolute; a relative one is kept as written.
+ */
+export function resolveUrl(raw: string, baseUrl: string | null): string | null {
+  const trimmed = raw.trim();
+  if (trimmed === '') return null;
+  try {
+    if (baseUrl !== null) return new URL(trimmed, baseUrl).href;
+    if (trimmed.startsWith('//')) return new URL(`https:${trimmed}`).href;
+    return new URL(trimmed).href;
+  } catch {
+    return baseUrl === null ? trimmed : null;
+  }
+}
