@@ -63,6 +63,10 @@ export function emptyMetadata(): PageMetadata {
 export interface CleanContext {
   rule: SiteRule | null;
   metadata: PageMetadata;
+  /** The headline; a cleaner may find it in the text when the page's metadata has none. */
+  title: string | null;
+  /** Bylines found in the text by a cleaner, when the metadata has none. */
+  authors: string[];
   /** Every block or fragment removed, in order, with the rule that removed it. */
   removed: Removal[];
   dateline: string | null;

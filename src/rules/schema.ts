@@ -42,6 +42,7 @@ export const siteRuleSchema = z.strictObject({
       body: selectorListSchema.optional(),
       byline: selectorListSchema.optional(),
       date: selectorListSchema.optional(),
+      publisher: selectorListSchema.optional(),
     })
     .default({}),
   /** Elements inside the body to drop before reading it (share bars, related lists...). */

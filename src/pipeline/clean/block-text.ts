@@ -1,0 +1,100 @@
+/**
+ * Small helpers the cleaners share: comparing block texts, recording removals, and cutting text
+ * off the start or end of a block while keeping its inline markup.
+ */
+import type { Block, CleanContext } from '../types.js';
+
+/** Case- and whitespace-insensitive form of a text, for comparisons against phrase tables. */
+export function fold(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** `fold`, also without surrounding punctuation and bullets ("Share:", "| Print |", "▲ Top"). */
+export function foldPhrase(text: string): string {
+  return fold(text.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, ''));
+}
+
+export function recordRemoval(ctx: CleanContext, rule: string, text: string): void {
+  if (text.trim() !== '') ctx.removed.push({ rule, text });
+}
+
+/** Drops the blocks `isRemoved` picks, recording each under `rule`. */
+export function removeBlocks(
+  blocks: Block[],
+  ctx: CleanContext,
+  rule: string,
+  isRemoved: (block: Block, index: number) => boolean,
+): Block[] {
+  const kept: Block[] = [];
+  blocks.forEach((block, i) => {
+    if (isRemoved(block, i)) recordRemoval(ctx, rule, block.text);
+    else kept.push(block);
+  });
+  return kept;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+}
+
+/**
+ * Keeps only the text between `start` and `end` (positions in the block's folded `text`) of an
+ * inline HTML fragment, keeping every tag, so that "<b>WASHINGTON</b> -- US officials" loses its
+ * dateline but keeps the rest of its markup. Whitespace runs count as one character, as in `text`.
+ */
+export function sliceHtmlText(html: string, start: number, end: number): string {
+  let out = '';
+  let pos = 0; // position in the folded text
+  let lastWasSpace = true; // leading whitespace is not part of the folded text
+  let i = 0;
+  while (i < html.length) {
+    const c = html[i]!;
+    if (c === '<') {
+      const close = html.indexOf('>', i);
+      const stop = close === -1 ? html.length : close + 1;
+      out += html.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    let token = c;
+    if (c === '&') {
+      const semi = html.indexOf(';', i);
+      if (semi !== -1 && semi - i <= 10) token = html.slice(i, semi + 1);
+    }
+    const isSpace = /^(?:\s|&nbsp;|&#160;)$/.test(token);
+    if (isSpace && lastWasSpace) {
+      i += token.length;
+      continue;
+    }
+    if (pos >= start && pos < end) out += token;
+    pos += 1;
+    lastWasSpace = isSpace;
+    i += token.length;
+  }
+  return dropEmptyInline(out).trim();
+}
+
+const EMPTY_INLINE = /<(a|b|i|em|strong|span)\b[^>]*>\s*<\/\1>/gi;
+
+function dropEmptyInline(html: string): string {
+  let prev: string;
+  let cur = html;
+  do {
+    prev = cur;
+    cur = cur.replace(EMPTY_INLINE, '');
+  } while (cur !== prev);
+  return cur;
+}
+
+/** A copy of `block` without its first `n` text characters (and the spaces after them). */
+export function dropLeading(block: Block, n: number): Block {
+  const text = block.text.slice(n).trimStart();
+  const cut = block.text.length - text.length;
+  return { ...block, text, html: sliceHtmlText(block.html, cut, Number.MAX_SAFE_INTEGER) };
+}
+
+/** A copy of `block` without its last `n` text characters (and the spaces before them). */
+export function dropTrailing(block: Block, n: number): Block {
+  const text = block.text.slice(0, block.text.length - n).trimEnd();
+  return { ...block, text, html: sliceHtmlText(block.html, 0, text.length) };
+}
