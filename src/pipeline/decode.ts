@@ -1,0 +1,193 @@
+/**
+ * Stage 1, decode: the bytes of a page to text, and whether that text is HTML or plain text.
+ *
+ * The charset comes from the first of these that names an encoding we can decode:
+ *   1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE);
+ *   2. the `charset` of the Content-Type header;
+ *   3. `<meta charset>`, `<meta http-equiv=Content-Type content="...charset=">` or an XML declaration
+ *      in the first {@link PRESCAN_BYTES} bytes (the WHATWG prescan, done by encoding-sniffer);
+ *   4. sniffing: bytes that are valid UTF-8 are UTF-8, anything else windows-1252.
+ * Labels resolve through the WHATWG Encoding table (`ks_c_5601-1987` is EUC-KR, `iso-8859-1` is
+ * windows-1252). A label outside that table, such as UTF-7 (which smuggles markup past filters), or
+ * one we cannot decode, is skipped in favour of the next source rather than failing the page.
+ */
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import { ResultType, Sniffer } from 'encoding-sniffer/sniffer';
+import { InputError } from '../errors.js';
+
+export interface DecodeOptions {
+  /** The Content-Type header of the response, if there was one. */
+  contentType?: string;
+  /**
+   * Inputs larger than this are refused before any decoding.
+   * @defaultValue 16 MiB
+   */
+  maxBytes?: number;
+}
+
+export interface DecodedInput {
+  text: string;
+  /** Lower-case WHATWG encoding name (`utf-8`, `euc-kr`, `shift_jis`, `gbk`, `windows-1252`). */
+  charset: string;
+  kind: 'html' | 'text';
+}
+
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The WHATWG prescan looks at 1024 bytes; news pages often push their `<meta charset>` further down
+ * behind long comment banners and inline scripts, so we look a little further.
+ */
+const PRESCAN_BYTES = 4096;
+
+/** Decoded text with more than this share of control characters is not a page. */
+const MAX_CONTROL_SHARE = 0.01;
+
+/**
+ * WHATWG encodings whose iconv-lite codec is not under the same name. The WHATWG GBK decoder is the
+ * gb18030 decoder, so GBK pages with GB18030-only characters still decode.
+ */
+const ICONV_CODEC: Readonly<Record<string, string>> = {
+  gbk: 'gb18030',
+  'x-mac-cyrillic': 'maccyrillic',
+};
+
+export function decodeInput(input: string | Buffer, opts: DecodeOptions = {}): DecodedInput {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  checkSize(input, maxBytes);
+
+  let text: string;
+  let charset: string;
+  if (typeof input === 'string') {
+    // Already Unicode: the caller decoded it. Reported as utf-8, the encoding it is stored in.
+    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    charset = 'utf-8';
+  } else {
+    charset = detectCharset(input, headerCharset(opts.contentType));
+    text = decodeBytes(input, charset);
+  }
+
+  if (text.trim() === '') {
+    throw new InputError(
+      'empty_input',
+      'The input is empty or only whitespace; pass the page body (did the fetch return no content?).',
+    );
+  }
+  checkNotBinary(text);
+  return { text, charset, kind: detectKind(text, opts.contentType) };
+}
+
+function checkSize(input: string | Buffer, maxBytes: number): void {
+  // A string of n UTF-16 units takes n..3n bytes as UTF-8, so most strings need no byte count.
+  const tooLarge =
+    typeof input === 'string'
+      ? input.length > maxBytes || (input.length * 3 > maxBytes && Buffer.byteLength(input) > maxBytes)
+      : input.length > maxBytes;
+  if (tooLarge) {
+    const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
+    throw new InputError(
+      'too_large',
+      `The input is ${size} bytes, over the limit of ${maxBytes}; raise maxBytes if such pages are expected.`,
+    );
+  }
+}
+
+/** The charset parameter of a Content-Type header value, unresolved. */
+function headerCharset(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  const label = match?.[1] ?? match?.[2];
+  return label === undefined || label === '' ? undefined : label;
+}
+
+/** The lower-case WHATWG name of the encoding to decode `bytes` with, always one we can decode. */
+export function detectCharset(bytes: Uint8Array, headerLabel?: string): string {
+  let sniffer = prescan(bytes, headerLabel);
+  if (sniffer.resultType !== ResultType.DEFAULT && !canDecode(sniffer.encoding)) {
+    // The header named something we cannot decode: let the page's own declaration speak instead.
+    sniffer = prescan(bytes, undefined);
+  }
+  if (sniffer.resultType !== ResultType.DEFAULT && canDecode(sniffer.encoding)) {
+    return sniffer.encoding.toLowerCase();
+  }
+  return isUtf8(bytes) ? 'utf-8' : 'windows-1252';
+}
+
+function prescan(bytes: Uint8Array, headerLabel: string | undefined): Sniffer {
+  const sniffer = new Sniffer({ maxBytes: PRESCAN_BYTES, transportLayerEncodingLabel: headerLabel });
+  sniffer.write(bytes.subarray(0, PRESCAN_BYTES));
+  return sniffer;
+}
+
+const decodability = new Map<string, boolean>();
+
+/** Whether iconv-lite (or, failing it, the platform's TextDecoder) has a codec for a WHATWG name. */
+function canDecode(whatwgName: string): boolean {
+  const name = whatwgName.toLowerCase();
+  let known = decodability.get(name);
+  if (known === undefined) {
+    // `replacement` is WHATWG's stand-in for encodings it refuses to decode (ISO-2022-KR, HZ).
+    known = name !== 'replacement' && (iconv.encodingExists(ICONV_CODEC[name] ?? name) || hasTextDecoder(name));
+    decodability.set(name, known);
+  }
+  return known;
+}
+
+function hasTextDecoder(name: string): boolean {
+  try {
+    new TextDecoder(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeBytes(bytes: Buffer, charset: string): string {
+  if (charset === 'utf-8' || charset === 'utf-16le' || charset === 'utf-16be') {
+    // TextDecoder drops the BOM and replaces invalid sequences with U+FFFD, and is the fastest path.
+    return new TextDecoder(charset, { fatal: false }).decode(bytes);
+  }
+  const codec = ICONV_CODEC[charset] ?? charset;
+  if (iconv.encodingExists(codec)) return iconv.decode(bytes, codec);
+  return new TextDecoder(charset).decode(bytes);
+}
+
+/** C0 controls other than tab, line feed, vertical tab, form feed and carriage return. */
+const CONTROL_CHAR = /[\x00-\x08\x0E-\x1F]/;
+
+/** Refuses images, archives and other non-text bodies, recognised by their control characters. */
+function checkNotBinary(text: string): void {
+  // One native scan settles the common case (no controls at all) at a quarter the cost of the loop.
+  if (!CONTROL_CHAR.test(text)) return;
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && (c < 0x09 || c > 0x0d)) controls++;
+  }
+  if (controls / text.length > MAX_CONTROL_SHARE) {
+    throw new InputError(
+      'binary_input',
+      `The input looks binary (${controls} control characters in ${text.length}); pass an HTML or text page, not an image, archive or compressed body.`,
+    );
+  }
+}
+
+/** Tags that mark text as HTML when it carries no Content-Type saying so. */
+const HTML_TAG = /<\/?(?:html|head|body|meta|link|title|script|style|div|span|p|br|a|img|h[1-6]|ul|ol|li|table|tr|td|article|section|header|footer|nav|main|strong|em|b|i|figure|figcaption|blockquote|iframe|form|input)\b[^<>]*>/gi;
+const HTML_START = /^\s*(?:<!--[\s\S]*?-->\s*)*(?:<!doctype\s+html|<html|<head|<body|<\?xml)/i;
+const KIND_SAMPLE_CHARS = 8192;
+/** At least this many tags in the sample, and at least one per this many characters of it. */
+const MIN_TAGS = 3;
+const CHARS_PER_TAG = 400;
+
+function detectKind(text: string, contentType: string | undefined): 'html' | 'text' {
+  const type = contentType?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  if (type.includes('html')) return 'html'; // text/html, application/xhtml+xml
+  if (type === 'text/plain') return 'text';
+
+  const sample = text.slice(0, KIND_SAMPLE_CHARS);
+  if (HTML_START.test(sample)) return 'html';
+  const tags = sample.match(HTML_TAG)?.length ?? 0;
+  return tags >= MIN_TAGS && tags * CHARS_PER_TAG >= sample.length ? 'html' : 'text';
+}
