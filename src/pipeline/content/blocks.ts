@@ -14,6 +14,8 @@ import { firstImage, imageAddress } from './image.js';
 
 export interface BlockOptions {
   baseUrl: string | null;
+  /** Elements for which this returns true are left out with their subtree (boilerplate). */
+  skip?: (el: Element) => boolean;
 }
 
 /** Inline tags kept in `html`; any other inline element is unwrapped to its content. */
@@ -60,7 +62,10 @@ class BlockWriter {
   readonly lists: { tag: 'ul' | 'ol'; items: { text: string; html: string }[] }[] = [];
   tableDepth = 0;
 
-  constructor(readonly baseUrl: string | null) {}
+  constructor(
+    readonly baseUrl: string | null,
+    readonly skip: ((el: Element) => boolean) | undefined,
+  ) {}
 
   appendText(raw: string): void {
     this.text.push(raw);
@@ -197,7 +202,7 @@ function figureCaption(figure: Element): string | null {
 /** Opens an element: writes what it contributes now and returns what to do when it closes. */
 function enter(el: Element, writer: BlockWriter, stack: StackEntry[]): void {
   const tag = tagName(el);
-  if (NEVER_CONTENT_TAGS.has(tag) || isHidden(el)) return;
+  if (NEVER_CONTENT_TAGS.has(tag) || isHidden(el) || (writer.skip !== undefined && writer.skip(el))) return;
   const pushChildren = (exit: Exit | null): void => {
     if (exit !== null) stack.push({ node: null, exit });
     for (let i = el.children.length - 1; i >= 0; i--) stack.push({ node: el.children[i] as AnyNode, exit: null });
@@ -333,7 +338,7 @@ function leave(exit: Exit, writer: BlockWriter): void {
  * root yields one paragraph); the h1 headline is dropped, it belongs to the title.
  */
 export function elementToBlocks(root: Element, opts: BlockOptions): Block[] {
-  const writer = new BlockWriter(opts.baseUrl);
+  const writer = new BlockWriter(opts.baseUrl, opts.skip);
   const stack: StackEntry[] = [{ node: root, exit: null }];
   while (stack.length > 0) {
     const entry = stack.pop() as StackEntry;

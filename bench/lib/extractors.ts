@@ -1,0 +1,90 @@
+/**
+ * The extractors the benchmarks compare, each as `(page) => result`: ours (the full pipeline once
+ * `src/index.ts` exports `extractArticle`, the generic content stage until then), and
+ * @mozilla/readability on linkedom as the reference.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { extractGenericContent } from '../../src/pipeline/content/generic.js';
+import { parseHtml } from '../../src/pipeline/parse.js';
+import type { Block } from '../../src/pipeline/types.js';
+import type { BenchPage } from './dataset.js';
+
+export interface ExtractResult {
+  text: string;
+  title: string | null;
+}
+
+export interface Extractor {
+  name: string;
+  extract(page: BenchPage): ExtractResult;
+}
+
+interface PipelineArticle {
+  title: string;
+  text: string;
+  removed?: { rule: string; text: string }[];
+}
+type ExtractArticle = (
+  input: string,
+  opts: { url?: string; contentType?: string; explain?: boolean; siteRules?: false },
+) => PipelineArticle | null;
+
+/** Body text as the benchmark sees it: paragraphs joined by a blank line, photos and captions out. */
+export function blocksToText(blocks: Block[]): string {
+  return blocks
+    .filter((block) => block.tag !== 'figure' && block.caption !== true)
+    .map((block) => block.text)
+    .join('\n\n');
+}
+
+export const genericExtractor: Extractor = {
+  name: 'newsworker generic content',
+  extract(page) {
+    const { document } = parseHtml(page.html);
+    return { text: blocksToText(extractGenericContent(document, { baseUrl: page.url })), title: null };
+  },
+};
+
+/**
+ * The truth keeps datelines ("(Reuters) -") and agency tags in the body, which our cleaners move
+ * to their own fields: put them back from `removed` so the score measures extraction only.
+ */
+function pipelineExtractor(extractArticle: ExtractArticle): Extractor {
+  return {
+    name: 'newsworker extractArticle (site rules off)',
+    extract(page) {
+      const article = extractArticle(page.html, { url: page.url, contentType: 'text/html', explain: true, siteRules: false });
+      if (article === null) return { text: '', title: null };
+      const removed = article.removed ?? [];
+      const dateline = removed.filter((r) => r.rule === 'dateline').map((r) => r.text);
+      const agency = removed.filter((r) => r.rule === 'agency').map((r) => r.text);
+      return { text: [...dateline, article.text, ...agency].join('\n\n'), title: article.title === '' ? null : article.title };
+    },
+  };
+}
+
+/** The full pipeline when it exists (and is synchronous), else the generic content stage. */
+export async function ourExtractor(): Promise<Extractor> {
+  const indexPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'index.ts');
+  if (!existsSync(indexPath)) return genericExtractor;
+  try {
+    const mod = (await import(pathToFileURL(indexPath).href)) as { extractArticle?: unknown };
+    if (typeof mod.extractArticle === 'function') return pipelineExtractor(mod.extractArticle as ExtractArticle);
+  } catch (error) {
+    console.error(`src/index.ts did not load (${(error as Error).message}); scoring the generic content stage`);
+  }
+  return genericExtractor;
+}
+
+export const readabilityExtractor: Extractor = {
+  name: '@mozilla/readability + linkedom',
+  extract(page) {
+    const { document } = parseHTML(page.html);
+    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
+    return { text: article?.textContent ?? '', title: article?.title ? article.title : null };
+  },
+};

@@ -1,0 +1,18 @@
+/**
+ * Short lines that are page furniture whatever their markup: bylines, lone dates, share prompts,
+ * "read more" teasers. Only short paragraphs are looked at, so prose is never touched.
+ */
+import type { Block } from '../types.js';
+import { DATE_ONLY_LINE, FURNITURE_LINE } from './hints.js';
+
+/** Paragraphs longer than this are prose, whatever they start with. */
+export const MAX_FURNITURE_CHARS = 160;
+
+export function isFurniture(block: Block): boolean {
+  if (block.tag !== 'p' || block.caption === true || block.text.length > MAX_FURNITURE_CHARS) return false;
+  return FURNITURE_LINE.test(block.text) || DATE_ONLY_LINE.test(block.text);
+}
+
+export function dropFurniture(blocks: Block[]): Block[] {
+  return blocks.filter((block) => !isFurniture(block));
+}

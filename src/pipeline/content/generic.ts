@@ -1,0 +1,31 @@
+/**
+ * The generic main-content extractor: no site knowledge, only the shape of the page. It measures
+ * prose density over the whole document in one pass, takes the element holding the most prose
+ * for the least boilerplate as the article container, and turns it into blocks while leaving out
+ * the boilerplate found among the paragraphs.
+ */
+import type { Document } from 'domhandler';
+import type { Block } from '../types.js';
+import { elementToBlocks } from './blocks.js';
+import { bestContainer, measure } from './density.js';
+import { dropFurniture } from './furniture.js';
+import { boilerplateSkipper } from './prune.js';
+
+export interface GenericOptions {
+  baseUrl: string | null;
+}
+
+/** The article body as blocks, or an empty array when the page holds no article-like prose. */
+export function extractGenericContent(document: Document, opts: GenericOptions): Block[] {
+  // First with hinted boilerplate pruned; if that leaves no prose (a page whose wrapper carries an
+  // unlucky class name), measure again without the hints.
+  let map = measure(document, true);
+  let container = bestContainer(map);
+  if (container === null) {
+    map = measure(document, false);
+    container = bestContainer(map);
+  }
+  if (container === null) return [];
+  const blocks = elementToBlocks(container, { baseUrl: opts.baseUrl, skip: boilerplateSkipper(map, container) });
+  return dropFurniture(blocks);
+}

@@ -1,0 +1,55 @@
+/**
+ * Named tables of the class/id and text hints the generic extractor uses. Kept apart from the
+ * algorithm so they can be read, reviewed and extended in one place.
+ *
+ * Matching is against `class` and `id` lower-cased. Short words are matched as whole tokens
+ * (split on space, `-` and `_`), long distinctive ones as substrings.
+ */
+
+const token = (words: string[]): RegExp => new RegExp(`(?:^|[\\s_-])(?:${words.join('|')})(?:$|[\\s_-])`);
+const substring = (words: string[]): RegExp => new RegExp(words.join('|'));
+
+/** Regions that are never the article: removed before scoring unless a positive hint also matches. */
+export const UNLIKELY_SUBSTRINGS = substring([
+  'comment', 'disqus', 'sidebar', 'newsletter', 'subscri', 'related', 'recommend', 'outbrain',
+  'taboola', 'popular', 'mostread', 'most-read', 'trending', 'breadcrumb', 'social', 'sharing',
+  'share-', 'sharebar', 'share_', 'cookie', 'consent', 'paywall', 'signup', 'sign-up', 'masthead',
+  'promo', 'sponsor', 'advert', 'banner', 'pagination', 'footer', 'menu', 'navbar', 'modal',
+  'popup', 'widget', 'jump-link', 'skip-link', 'read-more', 'readmore', 'more-stories',
+  'more-from', 'also-read', 'next-article', 'newsfeed', 'rail',
+]);
+export const UNLIKELY_TOKENS = token([
+  'ad', 'ads', 'adv', 'dfp', 'gpt', 'share', 'shares', 'nav', 'tags', 'tag', 'tools', 'toolbar',
+  'print', 'follow', 'byline', 'bylines', 'author', 'authors', 'dateline-meta', 'meta', 'timestamp',
+  'date', 'published', 'updated', 'dek', 'standfirst', 'kicker', 'eyebrow', 'credit', 'credits',
+  'hide', 'hidden', 'sr-only', 'visually-hidden', 'screen-reader-text', 'login', 'donate',
+  'header', 'headline', 'title', 'inline-related', 'topics', 'keywords', 'bio', 'about-author',
+]);
+
+/** Words that mark the article body: they protect an element from the unlikely tables. */
+export const LIKELY_CONTENT = substring([
+  'article', 'body', 'content', 'entry', 'story', 'post-text', 'post_text', 'posttext', 'main',
+  'text', 'blog', 'prose', 'rich-text', 'richtext',
+]);
+
+/** Roles that are never the article. */
+export const UNLIKELY_ROLES: ReadonlySet<string> = new Set([
+  'navigation', 'complementary', 'contentinfo', 'banner', 'menu', 'menubar', 'dialog', 'alertdialog', 'search',
+]);
+
+/** Short lines that are page furniture however they are marked up. */
+export const FURNITURE_LINE = new RegExp(
+  [
+    '^(?:by|por|von|par|di|from)\\s+[\\p{Lu}][^.!?]{0,80}$', // "By Jane Doe and John Roe"
+    '^(?:published|updated|posted|last updated|first published|modified)\\b.{0,80}$',
+    '^(?:share|share this|share on|tweet|email|print|follow us|comments?|advertisement|ad|sponsored)\\b.{0,40}$',
+    '^(?:read more|read next|see also|related|more from|recommended|you may also like|most read|most popular|trending)\\b.{0,120}$',
+    '^(?:sign up|subscribe|get the|download the|click here|listen to|watch:|video:|photo:|image:|getty images|ap photo|reuters/)',
+    '^(?:image|photo|picture)\\s*(?:copyright|credit|source)\\b',
+  ].join('|'),
+  'iu',
+);
+
+/** A line that is only a date or a time ("Nov 28, 2026 10:04 AM ET", "2026-11-28 10:04"). */
+export const DATE_ONLY_LINE =
+  /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s*)?(?:\d{1,4}[-/.\s]\d{1,2}[-/.\s]\d{1,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})(?:[\s,|-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?\.?$/i;
