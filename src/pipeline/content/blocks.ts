@@ -8,7 +8,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { Block, BlockTag } from '../types.js';
 import {
   NEVER_CONTENT_TAGS, attr, classAndId, escapeAttribute, escapeText, foldWhitespace, isElement,
-  isHidden, resolveUrl, tagName,
+  isHidden, isSmallForm, resolveUrl, tagName,
 } from './dom.js';
 import { firstImage, imageAddress } from './image.js';
 
@@ -202,7 +202,7 @@ function figureCaption(figure: Element): string | null {
 /** Opens an element: writes what it contributes now and returns what to do when it closes. */
 function enter(el: Element, writer: BlockWriter, stack: StackEntry[]): void {
   const tag = tagName(el);
-  if (NEVER_CONTENT_TAGS.has(tag) || isHidden(el) || (writer.skip !== undefined && writer.skip(el))) return;
+  if (NEVER_CONTENT_TAGS.has(tag) || isHidden(el) || (tag === 'form' && isSmallForm(el)) || (writer.skip !== undefined && writer.skip(el))) return;
   const pushChildren = (exit: Exit | null): void => {
     if (exit !== null) stack.push({ node: null, exit });
     for (let i = el.children.length - 1; i >= 0; i--) stack.push({ node: el.children[i] as AnyNode, exit: null });

@@ -5,7 +5,9 @@
  */
 import type { AnyNode, Document, Element } from 'domhandler';
 import { NEVER_CONTENT_TAGS, attr, classAndId, isElement, isHidden, tagName } from './dom.js';
-import { LIKELY_CONTENT, UNLIKELY_ROLES, UNLIKELY_SUBSTRINGS, UNLIKELY_TOKENS } from './hints.js';
+import {
+  LAYOUT_SUBSTRINGS, LAYOUT_TOKENS, LIKELY_CONTENT, UNLIKELY_ROLES, UNLIKELY_SUBSTRINGS, UNLIKELY_TOKENS,
+} from './hints.js';
 
 /*
  * Thresholds, calibrated once on the whole scrapinghub-aeb set (bench/quality.ts) by sweeping each
@@ -20,6 +22,10 @@ export const MIN_PROSE_CHARS_IN_P = 20;
 export const MAX_PROSE_LINK_DENSITY = 0.35;
 /** Weight of non-prose text against prose when scoring a container. */
 export const NON_PROSE_PENALTY = 0.4;
+/** A layout-hinted element (sidebar, widget) is kept when this share of its text is prose... */
+export const LAYOUT_KEEP_PROSE_SHARE = 0.5;
+/** ...in at least this many paragraphs. */
+export const LAYOUT_KEEP_PARAGRAPHS = 2;
 
 /** Inline elements: their text belongs to the run of the nearest block ancestor. */
 const INLINE_TAGS: ReadonlySet<string> = new Set([
@@ -40,23 +46,39 @@ export interface ElementStats {
   prose: number;
   /** Number of prose runs (paragraphs). */
   paragraphs: number;
+  /** Holds the headline or an explicit article element: a page wrapper, never boilerplate. */
+  anchor: boolean;
+  /** Innermost ancestor with unlikely hints, if any: candidates inside a pruned one are out. */
+  hinted: Element | null;
 }
 
 export interface DensityMap {
   stats: Map<Element, ElementStats>;
-  /** Elements dropped as unlikely content (not measured, not walked). */
+  /** Elements dropped as unlikely content: their text is not counted in their ancestors. */
   unlikely: Set<Element>;
 }
 
-/** True for elements that cannot hold the article: never-content tags, hidden, unlikely hints. */
-export function isUnlikely(el: Element, tag: string): boolean {
-  if (PROTECTED_TAGS.has(tag)) return false;
+/** Elements whose presence marks a subtree as holding the article (see `anchor`). */
+const ANCHOR_TAGS: ReadonlySet<string> = new Set(['h1', 'article', 'main']);
+
+/** How strongly class, id and role say an element is not the article. */
+type Hint = 'none' | 'layout' | 'unlikely';
+
+export function unlikelyHint(el: Element, tag: string): Hint {
+  if (PROTECTED_TAGS.has(tag)) return 'none';
   const role = attr(el, 'role');
-  if (role !== null && UNLIKELY_ROLES.has(role.toLowerCase())) return true;
+  if (role !== null && UNLIKELY_ROLES.has(role.toLowerCase())) return 'unlikely';
   const hint = classAndId(el);
-  if (hint === '') return false;
-  if (!UNLIKELY_SUBSTRINGS.test(hint) && !UNLIKELY_TOKENS.test(hint)) return false;
-  return !LIKELY_CONTENT.test(hint);
+  if (hint === '' || LIKELY_CONTENT.test(hint)) return 'none';
+  if (UNLIKELY_SUBSTRINGS.test(hint) || UNLIKELY_TOKENS.test(hint)) return 'unlikely';
+  if (LAYOUT_SUBSTRINGS.test(hint) || LAYOUT_TOKENS.test(hint)) return 'layout';
+  return 'none';
+}
+
+function shouldPrune(hint: Hint, s: ElementStats): boolean {
+  if (hint === 'none' || s.anchor) return false;
+  if (hint === 'unlikely') return true;
+  return s.prose < LAYOUT_KEEP_PROSE_SHARE * s.text || s.paragraphs < LAYOUT_KEEP_PARAGRAPHS;
 }
 
 function countNonSpace(text: string): number {
@@ -92,6 +114,8 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
   const stats = new Map<Element, ElementStats>();
   const unlikely = new Set<Element>();
   const contexts: RunContext[] = [];
+  const hintedStack: Element[] = [];
+  const hints = new Map<Element, Hint>();
   let linkDepth = 0;
   // Entries: a node to enter, or (exit = true) an element to close.
   const stack: { node: AnyNode; exit: boolean }[] = [];
@@ -127,6 +151,15 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       }
       const parent = el.parent;
       const parentStats = parent !== null && isElement(parent) ? stats.get(parent) : undefined;
+      if (parentStats !== undefined && (own.anchor || ANCHOR_TAGS.has(tag))) parentStats.anchor = true;
+      // A hinted element is pruned on the way out, once we know it is not a page wrapper that
+      // happens to carry a word like "header" in its class.
+      if (own.hinted === el && shouldPrune(hints.get(el) ?? 'none', own)) {
+        unlikely.add(el);
+        hintedStack.pop();
+        continue;
+      }
+      if (own.hinted === el) hintedStack.pop();
       if (parentStats !== undefined) {
         parentStats.text += own.text;
         parentStats.link += own.link;
@@ -136,11 +169,12 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       continue;
     }
     if (NEVER_CONTENT_TAGS.has(tag) || isHidden(el)) continue;
-    if (pruneUnlikely && isUnlikely(el, tag)) {
-      unlikely.add(el);
-      continue;
+    const hint = pruneUnlikely ? unlikelyHint(el, tag) : 'none';
+    if (hint !== 'none') {
+      hintedStack.push(el);
+      hints.set(el, hint);
     }
-    stats.set(el, { text: 0, link: 0, prose: 0, paragraphs: 0 });
+    stats.set(el, { text: 0, link: 0, prose: 0, paragraphs: 0, anchor: false, hinted: hintedStack[hintedStack.length - 1] ?? null });
     if (tag === 'a') linkDepth++;
     if (!INLINE_TAGS.has(tag)) {
       const outer = contexts[contexts.length - 1];
@@ -163,7 +197,7 @@ export function bestContainer(map: DensityMap): Element | null {
   let best: Element | null = null;
   let bestScore = 0;
   for (const [el, s] of map.stats) {
-    if (s.paragraphs === 0) continue;
+    if (s.paragraphs === 0 || (s.hinted !== null && map.unlikely.has(s.hinted))) continue;
     const score = containerScore(s);
     // Map order is document (pre-)order, so on a tie the outer element wins; `>` keeps it.
     if (score > bestScore) {

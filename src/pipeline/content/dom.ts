@@ -5,9 +5,12 @@
  */
 import type { AnyNode, Element } from 'domhandler';
 
-/** Elements whose subtree never holds article text. */
+/**
+ * Elements whose subtree never holds article text. `form` is not here: ASP.NET sites wrap the
+ * whole page in one; small forms (search, newsletter) are left out by `isSmallForm`.
+ */
 export const NEVER_CONTENT_TAGS: ReadonlySet<string> = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'form', 'button', 'iframe', 'nav',
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'button', 'iframe', 'nav',
   'aside', 'footer', 'select', 'option', 'textarea', 'input', 'label', 'object', 'embed', 'video',
   'audio', 'canvas', 'map', 'dialog', 'head', 'title', 'meta', 'link',
 ]);
@@ -72,4 +75,18 @@ export function resolveUrl(raw: string, baseUrl: string | null): string | null {
   } catch {
     return baseUrl === null ? trimmed : null;
   }
+}
+
+/** A form without paragraphs (search box, sign-up, login) rather than a page-wrapping one. */
+export function isSmallForm(form: Element): boolean {
+  const stack: Element[] = [form];
+  while (stack.length > 0) {
+    const el = stack.pop() as Element;
+    for (const child of el.children) {
+      if (!isElement(child)) continue;
+      if (child.name === 'p' || child.name === 'article') return false;
+      stack.push(child);
+    }
+  }
+  return true;
 }

@@ -9,21 +9,34 @@
 const token = (words: string[]): RegExp => new RegExp(`(?:^|[\\s_-])(?:${words.join('|')})(?:$|[\\s_-])`);
 const substring = (words: string[]): RegExp => new RegExp(words.join('|'));
 
-/** Regions that are never the article: removed before scoring unless a positive hint also matches. */
+/**
+ * Regions that are never the article: pruned before scoring unless a positive hint also matches
+ * or they hold the headline (a page wrapper with an unlucky class name).
+ */
 export const UNLIKELY_SUBSTRINGS = substring([
-  'comment', 'disqus', 'sidebar', 'newsletter', 'subscri', 'related', 'recommend', 'outbrain',
-  'taboola', 'popular', 'mostread', 'most-read', 'trending', 'breadcrumb', 'social', 'sharing',
-  'share-', 'sharebar', 'share_', 'cookie', 'consent', 'paywall', 'signup', 'sign-up', 'masthead',
-  'promo', 'sponsor', 'advert', 'banner', 'pagination', 'footer', 'menu', 'navbar', 'modal',
-  'popup', 'widget', 'jump-link', 'skip-link', 'read-more', 'readmore', 'more-stories',
-  'more-from', 'also-read', 'next-article', 'newsfeed', 'rail',
+  'comment', 'disqus', 'newsletter', 'subscri', 'related', 'recommend', 'outbrain', 'taboola',
+  'popular', 'mostread', 'most-read', 'trending', 'breadcrumb', 'social', 'sharing', 'share-',
+  'sharebar', 'share_', 'cookie', 'consent', 'signup', 'sign-up', 'sponsor', 'advert',
+  'jump-link', 'skip-link', 'read-more', 'readmore', 'more-stories', 'more-from', 'also-read',
+  'next-article', 'newsfeed', 'byline', 'author',
 ]);
 export const UNLIKELY_TOKENS = token([
-  'ad', 'ads', 'adv', 'dfp', 'gpt', 'share', 'shares', 'nav', 'tags', 'tag', 'tools', 'toolbar',
-  'print', 'follow', 'byline', 'bylines', 'author', 'authors', 'dateline-meta', 'meta', 'timestamp',
-  'date', 'published', 'updated', 'dek', 'standfirst', 'kicker', 'eyebrow', 'credit', 'credits',
-  'hide', 'hidden', 'sr-only', 'visually-hidden', 'screen-reader-text', 'login', 'donate',
-  'header', 'headline', 'title', 'inline-related', 'topics', 'keywords', 'bio', 'about-author',
+  'ad', 'ads', 'adv', 'dfp', 'gpt', 'share', 'shares', 'nav', 'follow', 'login', 'donate', 'bio',
+  'inline-related', 'credit', 'credits', 'sr-only', 'visually-hidden', 'screen-reader-text',
+]);
+
+/**
+ * Layout words: a sidebar or a widget, but also, on many sites, the column that wraps the story
+ * ("main-with-rail", "widget-container"). Pruned only when the element holds little prose.
+ */
+export const LAYOUT_SUBSTRINGS = substring([
+  'sidebar', 'rail', 'widget', 'masthead', 'banner', 'modal', 'popup', 'menu', 'navbar', 'footer',
+  'pagination', 'promo', 'paywall',
+]);
+export const LAYOUT_TOKENS = token([
+  'header', 'headline', 'title', 'meta', 'date', 'timestamp', 'published', 'updated', 'dek',
+  'standfirst', 'kicker', 'eyebrow', 'tags', 'tag', 'topics', 'keywords', 'tools', 'toolbar',
+  'print', 'hide', 'hidden',
 ]);
 
 /** Words that mark the article body: they protect an element from the unlikely tables. */
