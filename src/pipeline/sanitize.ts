@@ -1,0 +1,170 @@
+/**
+ * Stage 6, sanitize: body blocks to the article's `html`, holding only what the article format
+ * allows (shared/spec/article.md): the tags below, `a[href]` and `img[src, alt]`, links absolute and
+ * http(s) only. Everything else goes: styles, classes, ids, event handlers, and disallowed tags,
+ * whose text is kept unless they are containers of code or widgets (script, iframe, svg, form...),
+ * which go whole. Sanitizing the output again changes nothing.
+ */
+import sanitize from 'sanitize-html';
+import type { ArticleImage } from '../article.js';
+import type { Block } from './types.js';
+
+export interface SanitizeOptions {
+  /** The page's URL, against which relative links and image sources are resolved; null drops them. */
+  baseUrl: string | null;
+}
+
+/** The tags the article's `html` may hold (the block vocabulary plus inline markup). */
+export const ALLOWED_TAGS: readonly string[] = [
+  'p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'li', 'a', 'strong', 'em', 'b', 'i',
+  'figure', 'img', 'figcaption', 'br',
+];
+
+/** Disallowed tags whose content is code, widgets or fallbacks, never article text. */
+const DROPPED_WITH_CONTENT = [
+  'script', 'style', 'iframe', 'svg', 'math', 'form', 'noscript', 'template',
+  'textarea', 'option', 'select', 'button', 'title', 'object', 'canvas', 'video', 'audio',
+];
+
+const SAFE_SCHEMES = new Set(['http:', 'https:']);
+
+/**
+ * An element that holds nothing but whitespace and line breaks, as sanitize-html writes it (no
+ * attributes except on links). Removed after sanitizing: sanitize-html's own frame text does not
+ * count the text of unwrapped children, so an emptiness test inside it would drop real paragraphs.
+ */
+const EMPTY_ELEMENT = /<(p|h2|h3|h4|blockquote|ul|ol|li|strong|em|b|i|figure|figcaption|a)(?: [^>]*)?>((?:\s|<br \/>)*)<\/\1>/g;
+
+/**
+ * The base of the call in progress. sanitize-html takes its transforms in the options object, which
+ * is built once; sanitizing is synchronous, so one module-level slot serves every call.
+ */
+let currentBase: URL | null = null;
+
+/** An absolute http(s) URL for `raw`, or undefined when it is relative without a base, or unsafe. */
+function safeUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    // The URL parser strips the tabs and newlines that hide `java\tscript:` from naive checks.
+    url = currentBase === null ? new URL(raw) : new URL(raw, currentBase);
+  } catch {
+    return undefined;
+  }
+  return SAFE_SCHEMES.has(url.protocol) ? url.href : undefined;
+}
+
+const SANITIZE_OPTIONS: sanitize.IOptions = {
+  allowedTags: [...ALLOWED_TAGS],
+  allowedAttributes: { a: ['href'], img: ['src', 'alt'] },
+  allowedClasses: {},
+  allowedStyles: {},
+  allowedSchemes: ['http', 'https'],
+  allowedSchemesByTag: {},
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  nonTextTags: DROPPED_WITH_CONTENT,
+  // Renaming a tag here trips a sanitize-html bug (the new name leaks to the next sibling's closing
+  // tag), so unsafe links and images lose their attribute here and `exclusiveFilter` removes them.
+  transformTags: {
+    a: (tagName, attribs) => {
+      const href = safeUrl(attribs['href']);
+      const kept: sanitize.Attributes = href === undefined ? {} : { href };
+      return { tagName, attribs: kept };
+    },
+    img: (tagName, attribs) => {
+      const src = safeUrl(attribs['src']);
+      const kept: sanitize.Attributes = src === undefined ? {} : { src, alt: attribs['alt'] ?? '' };
+      return { tagName, attribs: kept };
+    },
+  },
+  exclusiveFilter: (frame) => {
+    // A link with no usable target keeps its text: the sentence still reads.
+    if (frame.tag === 'a' && frame.attribs['href'] === undefined) return 'excludeTag';
+    return frame.tag === 'img' && frame.attribs['src'] === undefined;
+  },
+};
+
+/** Sanitizes a raw HTML fragment to the article allowlist. */
+export function sanitizeHtml(html: string, opts: SanitizeOptions): string {
+  currentBase = parseBase(opts.baseUrl);
+  try {
+    return removeEmptyElements(sanitize(html, SANITIZE_OPTIONS)).trim();
+  } finally {
+    currentBase = null;
+  }
+}
+
+const INLINE_TAGS = new Set(['a', 'strong', 'em', 'b', 'i']);
+
+function removeEmptyElements(html: string): string {
+  // Each pass empties the parents of what the last one removed (`<ul><li></li></ul>`).
+  let previous: string;
+  let current = html;
+  do {
+    previous = current;
+    // An empty inline element may be all that separates two words: its whitespace stays.
+    current = previous.replace(EMPTY_ELEMENT, (_element: string, tag: string, inner: string) =>
+      INLINE_TAGS.has(tag) && inner !== '' ? ' ' : '',
+    );
+  } while (current !== previous);
+  return current;
+}
+
+function parseBase(baseUrl: string | null): URL | null {
+  if (baseUrl === null) return null;
+  try {
+    const url = new URL(baseUrl);
+    return SAFE_SCHEMES.has(url.protocol) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The article's `html`: each block rendered as its tag, one per line, then sanitized. */
+export function renderBlocksHtml(blocks: Block[], opts: SanitizeOptions): string {
+  const parts: string[] = [];
+  for (const block of blocks) {
+    const html = blockHtml(block);
+    if (html !== '') parts.push(html);
+  }
+  return sanitizeHtml(parts.join('\n'), opts);
+}
+
+function blockHtml(block: Block): string {
+  if (block.tag === 'figure') return figureHtml(block.image ?? null, block.image?.caption ?? null);
+  // A caption outside a figure is still a caption: rendered as one, beside its photo if known.
+  if (block.caption === true) return figureHtml(block.image ?? null, block.text);
+  const inner = block.html !== '' ? block.html : innerFromText(block);
+  return inner === '' ? '' : `<${block.tag}>${inner}</${block.tag}>`;
+}
+
+function innerFromText(block: Block): string {
+  if (block.tag === 'ul' || block.tag === 'ol') {
+    return block.text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => `<li>${escapeText(line)}</li>`)
+      .join('');
+  }
+  return escapeText(block.text);
+}
+
+function figureHtml(image: ArticleImage | null, caption: string | null): string {
+  const url = image?.url ?? null;
+  const credit = image?.credit ?? '';
+  const captionText = [caption ?? '', credit === '' ? '' : `(${credit})`].filter((part) => part !== '').join(' ');
+  if (url === null && captionText === '') return '';
+  const img = url === null ? '' : `<img src="${escapeAttribute(url)}" alt="${escapeAttribute(caption ?? '')}">`;
+  const figcaption = captionText === '' ? '' : `<figcaption>${escapeText(captionText)}</figcaption>`;
+  return `<figure>${img}${figcaption}</figure>`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(text: string): string {
+  return escapeText(text).replace(/"/g, '&quot;');
+}
