@@ -1,0 +1,341 @@
+/**
+ * The PostgreSQL backend (pg Pool). Transactions run at READ COMMITTED; a save claims a new id with
+ * `INSERT ... ON CONFLICT DO NOTHING`, so of N concurrent saves of one id exactly one inserts and the
+ * others wait for it to commit, then lock the row (`FOR UPDATE`) and compare content hashes.
+ */
+import pg from 'pg';
+import type { Article } from '../article.js';
+import {
+  ARTICLE_COLUMNS, ATTEMPT_COLUMNS, ITERATION_BATCH, articleValues, attemptValues, checkQuery, decodeCursor,
+  decodeRawPage, encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt, type StoredRawPage,
+} from './codec.js';
+import { StoreError, toStoreError } from './errors.js';
+import { MIGRATIONS } from './migrations.js';
+import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
+import type {
+  ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, RawPage, RawPageFilter, RawPageInput,
+  SaveResult, Store, StoreOptions, Validators,
+} from './types.js';
+
+type Row = Record<string, unknown>;
+type Client = pg.PoolClient;
+
+const COLUMNS = ARTICLE_COLUMNS.join(', ');
+const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+const INSERT_ARTICLE = `INSERT INTO articles (${COLUMNS}) VALUES (${placeholders(ARTICLE_COLUMNS.length)}) ON CONFLICT (id) DO NOTHING`;
+const UPDATE_ARTICLE = `UPDATE articles SET ${ARTICLE_COLUMNS.slice(1).map((column, i) => `${column} = $${i + 1}`).join(', ')},
+  updated_at = now() WHERE id = $${ARTICLE_COLUMNS.length}`;
+
+/** Serializes concurrent migrators (several workers starting at once); any fixed 64-bit key will do. */
+const MIGRATION_LOCK = 4_242_031_917;
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const applied = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((row) => row.id));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.id)) continue;
+      await client.query(migration.postgres);
+      await client.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function openPostgresStore(connectionString: string, options: StoreOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its connection emits on the pool; without a listener that kills the process.
+  // The pool drops that client, and the next query reports the failure as a retryable StoreError.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw toStoreError(err, 'postgres', 'open');
+  }
+  return new PostgresStore(pool, options.nearDuplicateDistance ?? DEFAULT_NEAR_DUPLICATE_DISTANCE);
+}
+
+class PostgresStore implements Store {
+  readonly backend = 'postgres' as const;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly nearDuplicateDistance: number,
+  ) {}
+
+  private async query(operation: string, text: string, values: unknown[] = []): Promise<Row[]> {
+    try {
+      return (await this.pool.query<Row>(text, values)).rows;
+    } catch (err) {
+      throw toStoreError(err, 'postgres', operation);
+    }
+  }
+
+  private async transaction<T>(operation: string, body: (client: Client) => Promise<T>): Promise<T> {
+    let client: Client;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw toStoreError(err, 'postgres', operation);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw toStoreError(err, 'postgres', operation);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async saveArticle(article: Article, raw?: RawPageInput): Promise<SaveResult> {
+    try {
+      simhashBands(article.simhash);
+    } catch (err) {
+      throw toStoreError(err, 'postgres', 'saveArticle');
+    }
+    const storedRaw = raw === undefined ? null : await encodeRawPage(raw);
+    return this.transaction('saveArticle', async (client) => {
+      const result = await this.upsertArticle(client, article);
+      if (storedRaw !== null) await this.upsertRawPage(client, article.id, storedRaw);
+      return result;
+    });
+  }
+
+  private async lockArticle(client: Client, id: string): Promise<Row | undefined> {
+    return (await client.query<Row>(`SELECT ${COLUMNS} FROM articles WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+  }
+
+  private async upsertArticle(client: Client, article: Article): Promise<SaveResult> {
+    let existing = await this.lockArticle(client, article.id);
+    if (existing === undefined) {
+      const duplicateOf = (await this.findNearDuplicate(client, article)) ?? article.duplicateOf;
+      const inserted = await client.query(INSERT_ARTICLE, articleValues(article, 1, duplicateOf));
+      if (inserted.rowCount === 1) {
+        await this.writeBands(client, article);
+        return { outcome: 'inserted', version: 1, duplicateOf };
+      }
+      // A concurrent save inserted this id first; ours waited for it to commit and now sees its row.
+      existing = await this.lockArticle(client, article.id);
+      if (existing === undefined) {
+        throw new StoreError('conflict', `article ${article.id} was inserted and deleted concurrently`, { retryable: true });
+      }
+    }
+    const version = Number(existing.version);
+    const duplicateOf = (existing.duplicate_of as string | null) ?? null;
+    if (existing.content_hash === article.contentHash) return { outcome: 'unchanged', version, duplicateOf };
+    await client.query('INSERT INTO article_versions (article_id, version, content_hash, article) VALUES ($1, $2, $3, $4)', [
+      article.id, version, existing.content_hash, JSON.stringify(rowToArticle(existing)),
+    ]);
+    const [, ...rest] = articleValues(article, version + 1, duplicateOf);
+    await client.query(UPDATE_ARTICLE, [...rest, article.id]);
+    await client.query('DELETE FROM simhash_bands WHERE article_id = $1', [article.id]);
+    await this.writeBands(client, article);
+    return { outcome: 'updated', version: version + 1, duplicateOf };
+  }
+
+  /** Candidates sharing a band, through the (band, value) primary key; the earliest stored wins. */
+  private async findNearDuplicate(client: Client, article: Article): Promise<string | null> {
+    const bands = simhashBands(article.simhash);
+    const byBand = bands.map((_, band) => `SELECT article_id FROM simhash_bands WHERE band = ${band} AND value = $${band + 1}`);
+    const candidates = await client.query<{ id: string; simhash: string }>(
+      `SELECT id, simhash FROM articles WHERE id IN (${byBand.join(' UNION ')}) AND id <> $${bands.length + 1} ORDER BY seq`,
+      [...bands, article.id],
+    );
+    return firstNearDuplicate(article.simhash, candidates.rows, this.nearDuplicateDistance);
+  }
+
+  private async writeBands(client: Client, article: Article): Promise<void> {
+    const bands = simhashBands(article.simhash);
+    await client.query(
+      'INSERT INTO simhash_bands (band, value, article_id) SELECT band - 1, value, $2 FROM unnest($1::int[]) WITH ORDINALITY AS b (value, band)',
+      [bands, article.id],
+    );
+  }
+
+  private async upsertRawPage(client: Client, articleId: string, raw: StoredRawPage): Promise<void> {
+    await client.query(
+      `INSERT INTO raw_pages (article_id, url, body, encoding, byte_length, headers, fetched_at, fetched_instant)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, body = excluded.body, encoding = excluded.encoding,
+         byte_length = excluded.byte_length, headers = excluded.headers, fetched_at = excluded.fetched_at,
+         fetched_instant = excluded.fetched_instant`,
+      [articleId, raw.url, raw.body, raw.encoding, raw.byteLength, raw.headers, raw.fetchedAt, raw.fetchedInstant],
+    );
+  }
+
+  async getArticle(id: string): Promise<Article | null> {
+    const [row] = await this.query('getArticle', `SELECT ${COLUMNS} FROM articles WHERE id = $1`, [id]);
+    return row === undefined ? null : rowToArticle(row);
+  }
+
+  async getArticleByUrl(url: string): Promise<Article | null> {
+    const [row] = await this.query(
+      'getArticleByUrl',
+      `SELECT ${COLUMNS} FROM articles WHERE url = $1 OR canonical_url = $1 ORDER BY (url = $1) DESC, seq LIMIT 1`,
+      [url],
+    );
+    return row === undefined ? null : rowToArticle(row);
+  }
+
+  async listArticles(query: ArticleQuery): Promise<ArticlePage> {
+    let bounds: ReturnType<typeof checkQuery>;
+    let cursor: ReturnType<typeof decodeCursor> | null;
+    try {
+      bounds = checkQuery(query);
+      cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    } catch (err) {
+      throw toStoreError(err, 'postgres', 'listArticles');
+    }
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (value: unknown): string => `$${values.push(value)}`;
+    if (query.site !== undefined) where.push(`site = ${param(query.site)}`);
+    if (query.language !== undefined) where.push(`language = ${param(query.language)}`);
+    if (bounds.since !== null) where.push(`sort_at >= ${param(bounds.since)}::timestamptz`);
+    if (bounds.until !== null) where.push(`sort_at < ${param(bounds.until)}::timestamptz`);
+    if (cursor !== null) where.push(`(sort_at, id) < (${param(cursor.sortAt)}::timestamptz, ${param(cursor.id)})`);
+    if (query.q !== undefined && query.q.trim() !== '') where.push(`search @@ websearch_to_tsquery('simple', ${param(query.q)})`);
+    const rows = await this.query(
+      'listArticles',
+      `SELECT ${COLUMNS} FROM articles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY sort_at DESC, id DESC LIMIT ${param(query.limit + 1)}`,
+      values,
+    );
+    const items = rows.slice(0, query.limit).map(rowToArticle);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  async listVersions(id: string): Promise<ArticleVersion[]> {
+    // One statement, one snapshot: the archive and the current row agree even during an update.
+    const rows = await this.query(
+      'listVersions',
+      `SELECT version, content_hash, article, NULL AS current FROM article_versions WHERE article_id = $1
+       UNION ALL
+       SELECT version, content_hash, NULL, row_to_json(a) FROM (SELECT ${COLUMNS} FROM articles WHERE id = $1) a
+       ORDER BY version`,
+      [id],
+    );
+    if (!rows.some((row) => row.current !== null)) return [];
+    return rows.map((row) => ({
+      version: Number(row.version),
+      contentHash: String(row.content_hash),
+      article: row.current === null ? (row.article as Article) : rowToArticle(row.current as Row),
+    }));
+  }
+
+  async countArticles(): Promise<number> {
+    const [row] = await this.query('countArticles', 'SELECT count(*) AS n FROM articles');
+    return Number(row?.n ?? 0);
+  }
+
+  async *iterateArticles(): AsyncIterable<Article> {
+    let after = '';
+    for (;;) {
+      const rows = await this.query(
+        'iterateArticles',
+        `SELECT ${COLUMNS} FROM articles WHERE id > $1 ORDER BY id LIMIT $2`,
+        [after, ITERATION_BATCH],
+      );
+      for (const row of rows) yield rowToArticle(row);
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < ITERATION_BATCH) return;
+      after = String(last.id);
+    }
+  }
+
+  /** WHERE clauses for a raw-page filter, numbering parameters after `offset` existing ones. */
+  private rawFilter(filter: RawPageFilter, offset: number): { clause: string; values: unknown[] } {
+    const clauses: string[] = [];
+    const values: unknown[] = [];
+    if (filter.site !== undefined) {
+      values.push(filter.site);
+      clauses.push(`article_id IN (SELECT id FROM articles WHERE site = $${offset + values.length})`);
+    }
+    if (filter.since !== undefined) {
+      const since = normalizeInstant(filter.since);
+      if (since === null) throw new StoreError('invalid_query', `since "${filter.since}" is not an ISO 8601 date`);
+      values.push(since);
+      clauses.push(`fetched_instant >= $${offset + values.length}::timestamptz`);
+    }
+    return { clause: clauses.map((clause) => ` AND ${clause}`).join(''), values };
+  }
+
+  async *iterateRawPages(filter: RawPageFilter = {}): AsyncIterable<RawPage> {
+    const { clause, values } = this.rawFilter(filter, 2);
+    let after = '';
+    for (;;) {
+      const rows = await this.query(
+        'iterateRawPages',
+        `SELECT article_id, url, body, encoding, headers, fetched_at FROM raw_pages
+         WHERE article_id > $1${clause} ORDER BY article_id LIMIT $2`,
+        [after, ITERATION_BATCH, ...values],
+      );
+      for (const row of rows) yield await decodeRawPage(row);
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < ITERATION_BATCH) return;
+      after = String(last.article_id);
+    }
+  }
+
+  async countRawPages(filter: RawPageFilter = {}): Promise<number> {
+    const { clause, values } = this.rawFilter(filter, 0);
+    const [row] = await this.query('countRawPages', `SELECT count(*) AS n FROM raw_pages WHERE true${clause}`, values);
+    return Number(row?.n ?? 0);
+  }
+
+  async recordAttempt(attempt: AttemptInput): Promise<void> {
+    await this.query('recordAttempt', `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${placeholders(11)})`, attemptValues(attempt));
+  }
+
+  async listAttempts(url: string): Promise<Attempt[]> {
+    const rows = await this.query('listAttempts', `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE url = $1 ORDER BY id`, [url]);
+    return rows.map(rowToAttempt);
+  }
+
+  async lastOutcome(url: string): Promise<Attempt | null> {
+    const [row] = await this.query('lastOutcome', `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE url = $1 ORDER BY id DESC LIMIT 1`, [url]);
+    return row === undefined ? null : rowToAttempt(row);
+  }
+
+  async getValidators(url: string): Promise<Validators | null> {
+    const [row] = await this.query('getValidators', 'SELECT etag, last_modified FROM validators WHERE url = $1', [url]);
+    return row === undefined ? null : { etag: (row.etag as string | null) ?? null, lastModified: (row.last_modified as string | null) ?? null };
+  }
+
+  async setValidators(url: string, validators: Validators): Promise<void> {
+    await this.query(
+      'setValidators',
+      `INSERT INTO validators (url, etag, last_modified) VALUES ($1, $2, $3)
+       ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = now()`,
+      [url, validators.etag, validators.lastModified],
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.query('ping', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * The SQLite backend (better-sqlite3): one connection per store, WAL so readers never wait for the
+ * writer, `synchronous=NORMAL` (durable at each checkpoint, safe against corruption), and every
+ * write in a `BEGIN IMMEDIATE` transaction so concurrent writers queue on `busy_timeout` instead of
+ * failing on a lock upgrade halfway through. better-sqlite3 is synchronous: a transaction body never
+ * awaits, so two saves on one connection cannot interleave.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Article } from '../article.js';
+import {
+  ARTICLE_COLUMNS, ATTEMPT_COLUMNS, ITERATION_BATCH, articleValues, attemptValues, checkQuery, decodeCursor,
+  decodeRawPage, encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt, type StoredRawPage,
+} from './codec.js';
+import { StoreError, toStoreError } from './errors.js';
+import { toFts5Query } from './fts-query.js';
+import { MIGRATIONS } from './migrations.js';
+import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
+import type {
+  ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, RawPage, RawPageFilter, RawPageInput,
+  SaveResult, Store, StoreOptions, Validators,
+} from './types.js';
+
+type Row = Record<string, unknown>;
+
+const COLUMNS = ARTICLE_COLUMNS.join(', ');
+const PLACEHOLDERS = ARTICLE_COLUMNS.map(() => '?').join(', ');
+const UPDATE_SET = ARTICLE_COLUMNS.slice(1).map((column) => `${column} = ?`).join(', ');
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/** Applies the migrations not yet recorded, all in one write transaction. */
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const apply = db.transaction(() => {
+    const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.id)) continue;
+      db.exec(migration.sqlite);
+      db.prepare(`INSERT INTO schema_migrations (id, applied_at) VALUES (?, ${NOW})`).run(migration.id);
+    }
+  });
+  apply.immediate();
+}
+
+export async function openSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const db = new Database(path, { timeout: busyTimeoutMs });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
+      migrate(db);
+      return new SqliteStore(db, options.nearDuplicateDistance ?? DEFAULT_NEAR_DUPLICATE_DISTANCE);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  } catch (err) {
+    throw toStoreError(err, 'sqlite', `open ${path}`);
+  }
+}
+
+class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly saveTransaction: Database.Transaction<(article: Article, raw: StoredRawPage | null) => SaveResult>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly nearDuplicateDistance: number,
+  ) {
+    this.saveTransaction = db.transaction((article: Article, raw: StoredRawPage | null) => {
+      const result = this.upsertArticle(article);
+      if (raw !== null) this.upsertRawPage(article.id, raw);
+      return result;
+    });
+  }
+
+  /** Prepared statements, cached by their SQL (listArticles builds a few variants). */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (statement === undefined) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
+  private async run<T>(operation: string, body: () => T | Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      throw toStoreError(err, 'sqlite', operation);
+    }
+  }
+
+  async saveArticle(article: Article, raw?: RawPageInput): Promise<SaveResult> {
+    return this.run('saveArticle', async () => {
+      simhashBands(article.simhash);
+      const storedRaw = raw === undefined ? null : await encodeRawPage(raw);
+      return this.saveTransaction.immediate(article, storedRaw);
+    });
+  }
+
+  private upsertArticle(article: Article): SaveResult {
+    const existing = this.sql(`SELECT ${COLUMNS} FROM articles WHERE id = ?`).get(article.id) as Row | undefined;
+    if (existing === undefined) {
+      const duplicateOf = this.findNearDuplicate(article) ?? article.duplicateOf;
+      this.sql(`INSERT INTO articles (${COLUMNS}) VALUES (${PLACEHOLDERS})`).run(articleValues(article, 1, duplicateOf));
+      this.writeBands(article);
+      return { outcome: 'inserted', version: 1, duplicateOf };
+    }
+    const version = Number(existing.version);
+    const duplicateOf = (existing.duplicate_of as string | null) ?? null;
+    if (existing.content_hash === article.contentHash) return { outcome: 'unchanged', version, duplicateOf };
+    this.sql('INSERT INTO article_versions (article_id, version, content_hash, article) VALUES (?, ?, ?, ?)').run(
+      article.id, version, existing.content_hash, JSON.stringify(rowToArticle(existing)),
+    );
+    const [, ...rest] = articleValues(article, version + 1, duplicateOf);
+    this.sql(`UPDATE articles SET ${UPDATE_SET}, updated_at = ${NOW} WHERE id = ?`).run(...rest, article.id);
+    this.sql('DELETE FROM simhash_bands WHERE article_id = ?').run(article.id);
+    this.writeBands(article);
+    return { outcome: 'updated', version: version + 1, duplicateOf };
+  }
+
+  /** Candidates sharing a band, through the (band, value) primary key; the earliest stored wins. */
+  private findNearDuplicate(article: Article): string | null {
+    const bands = simhashBands(article.simhash);
+    const byBand = bands.map(() => 'SELECT article_id FROM simhash_bands WHERE band = ? AND value = ?').join(' UNION ');
+    const candidates = this.sql(
+      `SELECT id, simhash FROM articles WHERE id IN (${byBand}) AND id <> ? ORDER BY seq`,
+    ).all(...bands.flatMap((value, band) => [band, value]), article.id) as Array<{ id: string; simhash: string }>;
+    return firstNearDuplicate(article.simhash, candidates, this.nearDuplicateDistance);
+  }
+
+  private writeBands(article: Article): void {
+    const insert = this.sql('INSERT INTO simhash_bands (band, value, article_id) VALUES (?, ?, ?)');
+    simhashBands(article.simhash).forEach((value, band) => insert.run(band, value, article.id));
+  }
+
+  private upsertRawPage(articleId: string, raw: StoredRawPage): void {
+    this.sql(
+      `INSERT INTO raw_pages (article_id, url, body, encoding, byte_length, headers, fetched_at, fetched_instant)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, body = excluded.body, encoding = excluded.encoding,
+         byte_length = excluded.byte_length, headers = excluded.headers, fetched_at = excluded.fetched_at,
+         fetched_instant = excluded.fetched_instant`,
+    ).run(articleId, raw.url, raw.body, raw.encoding, raw.byteLength, raw.headers, raw.fetchedAt, raw.fetchedInstant);
+  }
+
+  async getArticle(id: string): Promise<Article | null> {
+    return this.run('getArticle', () => {
+      const row = this.sql(`SELECT ${COLUMNS} FROM articles WHERE id = ?`).get(id) as Row | undefined;
+      return row === undefined ? null : rowToArticle(row);
+    });
+  }
+
+  async getArticleByUrl(url: string): Promise<Article | null> {
+    return this.run('getArticleByUrl', () => {
+      const row = this.sql(
+        `SELECT ${COLUMNS} FROM articles WHERE url = ? OR canonical_url = ? ORDER BY url = ? DESC, seq LIMIT 1`,
+      ).get(url, url, url) as Row | undefined;
+      return row === undefined ? null : rowToArticle(row);
+    });
+  }
+
+  async listArticles(query: ArticleQuery): Promise<ArticlePage> {
+    return this.run('listArticles', () => {
+      const { since, until } = checkQuery(query);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (clause: string, ...values: unknown[]): void => {
+        where.push(clause);
+        params.push(...values);
+      };
+      if (query.site !== undefined) add('site = ?', query.site);
+      if (query.language !== undefined) add('language = ?', query.language);
+      if (since !== null) add('sort_at >= ?', since);
+      if (until !== null) add('sort_at < ?', until);
+      if (query.cursor !== undefined) {
+        const cursor = decodeCursor(query.cursor);
+        add('(sort_at, id) < (?, ?)', cursor.sortAt, cursor.id);
+      }
+      const match = query.q === undefined ? null : toFts5Query(query.q);
+      if (match !== null) add('seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)', match);
+      const rows = this.sql(
+        `SELECT ${COLUMNS} FROM articles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY sort_at DESC, id DESC LIMIT ?`,
+      ).all(...params, query.limit + 1) as Row[];
+      const items = rows.slice(0, query.limit).map(rowToArticle);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last) : null };
+    });
+  }
+
+  async listVersions(id: string): Promise<ArticleVersion[]> {
+    return this.run('listVersions', () => {
+      const read = this.db.transaction(() => {
+        const earlier = this.sql(
+          'SELECT version, content_hash, article FROM article_versions WHERE article_id = ? ORDER BY version',
+        ).all(id) as Row[];
+        const current = this.sql(`SELECT ${COLUMNS} FROM articles WHERE id = ?`).get(id) as Row | undefined;
+        return { earlier, current };
+      });
+      const { earlier, current } = read();
+      if (current === undefined) return [];
+      const versions: ArticleVersion[] = earlier.map((row) => ({
+        version: Number(row.version),
+        contentHash: String(row.content_hash),
+        article: JSON.parse(String(row.article)) as Article,
+      }));
+      versions.push({ version: Number(current.version), contentHash: String(current.content_hash), article: rowToArticle(current) });
+      return versions;
+    });
+  }
+
+  async countArticles(): Promise<number> {
+    return this.run('countArticles', () => Number(this.sql('SELECT count(*) FROM articles').pluck().get()));
+  }
+
+  async *iterateArticles(): AsyncIterable<Article> {
+    let after = '';
+    for (;;) {
+      const rows = await this.run('iterateArticles', () =>
+        this.sql(`SELECT ${COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT ?`).all(after, ITERATION_BATCH) as Row[],
+      );
+      for (const row of rows) yield rowToArticle(row);
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < ITERATION_BATCH) return;
+      after = String(last.id);
+    }
+  }
+
+  private rawFilter(filter: RawPageFilter): { clause: string; params: unknown[] } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (filter.site !== undefined) {
+      clauses.push('article_id IN (SELECT id FROM articles WHERE site = ?)');
+      params.push(filter.site);
+    }
+    if (filter.since !== undefined) {
+      const since = normalizeInstant(filter.since);
+      if (since === null) throw new StoreError('invalid_query', `since "${filter.since}" is not an ISO 8601 date`);
+      clauses.push('fetched_instant >= ?');
+      params.push(since);
+    }
+    return { clause: clauses.map((clause) => ` AND ${clause}`).join(''), params };
+  }
+
+  async *iterateRawPages(filter: RawPageFilter = {}): AsyncIterable<RawPage> {
+    const { clause, params } = await this.run('iterateRawPages', () => this.rawFilter(filter));
+    let after = '';
+    for (;;) {
+      const rows = await this.run('iterateRawPages', () =>
+        this.sql(
+          `SELECT article_id, url, body, encoding, headers, fetched_at FROM raw_pages
+           WHERE article_id > ?${clause} ORDER BY article_id LIMIT ?`,
+        ).all(after, ...params, ITERATION_BATCH) as Row[],
+      );
+      for (const row of rows) yield await this.run('iterateRawPages', () => decodeRawPage(row));
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < ITERATION_BATCH) return;
+      after = String(last.article_id);
+    }
+  }
+
+  async countRawPages(filter: RawPageFilter = {}): Promise<number> {
+    return this.run('countRawPages', () => {
+      const { clause, params } = this.rawFilter(filter);
+      return Number(this.sql(`SELECT count(*) FROM raw_pages WHERE 1 = 1${clause}`).pluck().get(...params));
+    });
+  }
+
+  /** A single-statement write, in BEGIN IMMEDIATE like every other write. */
+  private write(body: () => void): void {
+    this.db.transaction(body).immediate();
+  }
+
+  async recordAttempt(attempt: AttemptInput): Promise<void> {
+    await this.run('recordAttempt', () => {
+      this.write(() => this.sql(`INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(attemptValues(attempt)));
+    });
+  }
+
+  async listAttempts(url: string): Promise<Attempt[]> {
+    return this.run('listAttempts', () =>
+      (this.sql(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE url = ? ORDER BY id`).all(url) as Row[]).map(rowToAttempt),
+    );
+  }
+
+  async lastOutcome(url: string): Promise<Attempt | null> {
+    return this.run('lastOutcome', () => {
+      const row = this.sql(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE url = ? ORDER BY id DESC LIMIT 1`).get(url) as Row | undefined;
+      return row === undefined ? null : rowToAttempt(row);
+    });
+  }
+
+  async getValidators(url: string): Promise<Validators | null> {
+    return this.run('getValidators', () => {
+      const row = this.sql('SELECT etag, last_modified FROM validators WHERE url = ?').get(url) as Row | undefined;
+      return row === undefined ? null : { etag: (row.etag as string | null) ?? null, lastModified: (row.last_modified as string | null) ?? null };
+    });
+  }
+
+  async setValidators(url: string, validators: Validators): Promise<void> {
+    await this.run('setValidators', () => {
+      this.write(() => this.sql(
+        `INSERT INTO validators (url, etag, last_modified) VALUES (?, ?, ?)
+         ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = ${NOW}`,
+      ).run(url, validators.etag, validators.lastModified));
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', () => this.sql('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
