@@ -20,8 +20,8 @@ export const MIN_PROSE_CHARS = 80;
 export const MIN_PROSE_CHARS_IN_P = 20;
 /** A run with more than this share of its characters inside links is navigation, not prose. */
 export const MAX_PROSE_LINK_DENSITY = 0.35;
-/** Weight of non-prose text against prose when scoring a container. */
-export const NON_PROSE_PENALTY = 0.4;
+/** Share of a paragraph's credit that goes to its grandparent. */
+export const GRANDPARENT_CREDIT = 0.5;
 /** A layout-hinted element (sidebar, widget) is kept when this share of its text is prose... */
 export const LAYOUT_KEEP_PROSE_SHARE = 0.5;
 /** ...in at least this many paragraphs. */
@@ -46,6 +46,8 @@ export interface ElementStats {
   prose: number;
   /** Number of prose runs (paragraphs). */
   paragraphs: number;
+  /** Prose characters credited by the paragraphs this element holds directly (see creditParents). */
+  credit: number;
   /** Holds the headline or an explicit article element: a page wrapper, never boilerplate. */
   anchor: boolean;
   /** Innermost ancestor with unlikely hints, if any: candidates inside a pruned one are out. */
@@ -97,7 +99,23 @@ interface RunContext {
   runLink: number;
 }
 
-function closeRun(ctx: RunContext, stats: ElementStats): void {
+/**
+ * A prose run credits the element that holds its paragraph in full and the one above by half
+ * (the paragraph's own element is `ctx.el`): the article container is the element that directly
+ * holds many paragraphs, not a distant ancestor that also holds teasers and sidebars.
+ */
+function creditParents(ctx: RunContext, chars: number, stats: Map<Element, ElementStats>): void {
+  const parent = ctx.el.parent;
+  if (parent === null || !isElement(parent)) return;
+  const parentStats = stats.get(parent);
+  if (parentStats !== undefined) parentStats.credit += chars;
+  const grandparent = parent.parent;
+  if (grandparent === null || !isElement(grandparent)) return;
+  const grandparentStats = stats.get(grandparent);
+  if (grandparentStats !== undefined) grandparentStats.credit += chars * GRANDPARENT_CREDIT;
+}
+
+function closeRun(ctx: RunContext, stats: ElementStats, all: Map<Element, ElementStats>): void {
   const { runText, runLink } = ctx;
   ctx.runText = 0;
   ctx.runLink = 0;
@@ -106,6 +124,7 @@ function closeRun(ctx: RunContext, stats: ElementStats): void {
   if (runText >= minimum && runLink / runText <= MAX_PROSE_LINK_DENSITY) {
     stats.prose += runText;
     stats.paragraphs++;
+    creditParents(ctx, runText, all);
   }
 }
 
@@ -147,7 +166,7 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       if (tag === 'a') linkDepth--;
       if (!INLINE_TAGS.has(tag)) {
         const ctx = contexts.pop() as RunContext;
-        closeRun(ctx, own);
+        closeRun(ctx, own, stats);
       }
       const parent = el.parent;
       const parentStats = parent !== null && isElement(parent) ? stats.get(parent) : undefined;
@@ -174,36 +193,15 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       hintedStack.push(el);
       hints.set(el, hint);
     }
-    stats.set(el, { text: 0, link: 0, prose: 0, paragraphs: 0, anchor: false, hinted: hintedStack[hintedStack.length - 1] ?? null });
+    stats.set(el, { text: 0, link: 0, prose: 0, paragraphs: 0, credit: 0, anchor: false, hinted: hintedStack[hintedStack.length - 1] ?? null });
     if (tag === 'a') linkDepth++;
     if (!INLINE_TAGS.has(tag)) {
       const outer = contexts[contexts.length - 1];
-      if (outer !== undefined) closeRun(outer, stats.get(outer.el) as ElementStats);
+      if (outer !== undefined) closeRun(outer, stats.get(outer.el) as ElementStats, stats);
       contexts.push({ el, inParagraph: tag === 'p' || (outer?.inParagraph ?? false), runText: 0, runLink: 0 });
     }
     stack.push({ node: el, exit: true });
     for (let i = el.children.length - 1; i >= 0; i--) stack.push({ node: el.children[i] as AnyNode, exit: false });
   }
   return { stats, unlikely };
-}
-
-/** The container score: prose, minus a share of everything else it would drag in. */
-export function containerScore(s: ElementStats): number {
-  return s.prose - NON_PROSE_PENALTY * (s.text - s.prose);
-}
-
-/** The element with the best container score, or null when the page has no prose at all. */
-export function bestContainer(map: DensityMap): Element | null {
-  let best: Element | null = null;
-  let bestScore = 0;
-  for (const [el, s] of map.stats) {
-    if (s.paragraphs === 0 || (s.hinted !== null && map.unlikely.has(s.hinted))) continue;
-    const score = containerScore(s);
-    // Map order is document (pre-)order, so on a tie the outer element wins; `>` keeps it.
-    if (score > bestScore) {
-      best = el;
-      bestScore = score;
-    }
-  }
-  return best;
 }

@@ -7,7 +7,8 @@
 import type { Document } from 'domhandler';
 import type { Block } from '../types.js';
 import { elementToBlocks } from './blocks.js';
-import { bestContainer, measure } from './density.js';
+import { bestCandidate, containerWithSiblings, widenContainer } from './candidate.js';
+import { measure } from './density.js';
 import { dropFurniture } from './furniture.js';
 import { boilerplateSkipper } from './prune.js';
 
@@ -20,12 +21,15 @@ export function extractGenericContent(document: Document, opts: GenericOptions):
   // First with hinted boilerplate pruned; if that leaves no prose (a page whose wrapper carries an
   // unlucky class name), measure again without the hints.
   let map = measure(document, true);
-  let container = bestContainer(map);
-  if (container === null) {
+  let top = bestCandidate(map);
+  if (top === null) {
     map = measure(document, false);
-    container = bestContainer(map);
+    top = bestCandidate(map);
   }
-  if (container === null) return [];
-  const blocks = elementToBlocks(container, { baseUrl: opts.baseUrl, skip: boilerplateSkipper(map, container) });
+  if (top === null) return [];
+  const blocks: Block[] = [];
+  for (const root of containerWithSiblings(map, widenContainer(map, top))) {
+    blocks.push(...elementToBlocks(root, { baseUrl: opts.baseUrl, skip: boilerplateSkipper(map, root) }));
+  }
   return dropFurniture(blocks);
 }
