@@ -1,5 +1,5 @@
 import type { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { FetchError } from './errors.js';
 
@@ -53,26 +53,28 @@ export interface DecodedBody {
   truncated: boolean;
 }
 
-class LimitReached extends Error {}
-
 /**
- * Reads and decodes a response body, counting bytes after decompression. Hitting the cap throws
- * inside the pipeline, which destroys every stage including the undici body, so the request is
- * aborted and no more of the bomb is inflated.
+ * Reads and decodes a response body, counting bytes after decompression. Hitting the cap
+ * destroys every stage including the undici body, so the request is aborted and no more of a
+ * decompression bomb is inflated.
  */
 export async function readDecodedBody(body: Readable, opts: ReadBodyOptions): Promise<DecodedBody> {
   let decoders: Transform[];
   try {
     decoders = decodersFor(opts.contentEncoding, opts.url);
   } catch (err) {
-    body.destroy();
+    abandon(body);
     throw err;
   }
+  // pipeline() without a sink links the stages: an error anywhere destroys all of them and
+  // surfaces in the iteration of the last one.
+  const tail: Readable =
+    decoders.length === 0 ? body : (pipeline as unknown as (...s: unknown[]) => Readable)(body, ...decoders, () => undefined);
   const chunks: Buffer[] = [];
   let total = 0;
   let truncated = false;
-  const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) {
+  try {
+    for await (const chunk of tail as AsyncIterable<Buffer>) {
       const room = opts.maxBytes - total;
       if (chunk.length > room) {
         if (opts.onLimit === 'throw') {
@@ -81,24 +83,31 @@ export async function readDecodedBody(body: Readable, opts: ReadBodyOptions): Pr
         chunks.push(chunk.subarray(0, room));
         total += room;
         truncated = true;
-        throw new LimitReached();
+        break;
       }
       chunks.push(chunk);
       total += chunk.length;
     }
-  };
-  try {
-    await (pipeline as (...streams: unknown[]) => Promise<void>)(body, ...decoders, collect);
   } catch (err) {
-    if (!(err instanceof LimitReached)) throw mapDecodeError(err, opts.url);
+    throw mapDecodeError(err, opts.url);
+  } finally {
+    // Leaving the loop early destroys only `tail`; the wire body must go too, or its socket keeps reading.
+    for (const stage of [body, ...decoders]) abandon(stage);
   }
   return { body: Buffer.concat(chunks, total), truncated };
+}
+
+/** Destroys a stream we no longer read, swallowing the abort error it emits. */
+export function abandon(stream: Readable | Transform): void {
+  if (stream.destroyed) return;
+  stream.on('error', () => undefined);
+  stream.destroy();
 }
 
 function mapDecodeError(err: unknown, url: string): unknown {
   if (err instanceof FetchError) return err;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR__ERROR_FORMAT_PADDING_1')) {
+  if (typeof code === 'string' && (code.startsWith('Z_') || code.includes('BROTLI') || code.startsWith('ERR__ERROR'))) {
     return new FetchError('bad_encoding', `corrupt compressed body: ${(err as Error).message}`, { url, cause: err });
   }
   return err;

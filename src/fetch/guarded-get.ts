@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { checkUrl, type AllowList } from './address-policy.js';
-import { ACCEPT_ENCODING, readDecodedBody } from './decoded-body.js';
+import { abandon, ACCEPT_ENCODING, readDecodedBody } from './decoded-body.js';
 import { errorForStatus, FetchError } from './errors.js';
 import { toFetchError } from './failure-mapping.js';
 import type { DnsTimings } from './guarded-agent.js';
@@ -175,13 +175,13 @@ export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): 
         throw errorForStatus(status, hop.href, responseHeaders['retry-after']);
       }
       if (!isAccepted(pageBase.contentType, req.acceptTypes)) {
-        res.body.destroy();
+        abandon(res.body);
         throw new FetchError('not_html', `refusing Content-Type ${pageBase.contentType ?? '(none)'} from ${hop.href}`, { url: hop.href, status });
       }
       const declaredLength = Number(responseHeaders['content-length'] ?? NaN);
       const encoded = (responseHeaders['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
       if (req.onLimit === 'throw' && !encoded && declaredLength > limits.maxBytes) {
-        res.body.destroy();
+        abandon(res.body);
         throw new FetchError('too_large', `Content-Length ${declaredLength} exceeds ${limits.maxBytes} bytes`, { url: hop.href, status });
       }
       const decoded = await readDecodedBody(res.body, {

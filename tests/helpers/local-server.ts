@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+// Handlers may return anything (e.g. `res.end()`); a returned promise is awaited and a rejection answers 500.
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface LocalServerOptions {
   /** Address to bind: 127.0.0.1 by default; 127.0.0.2 stands in for "the public internet" in fetch tests. */
