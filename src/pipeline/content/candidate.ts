@@ -49,20 +49,24 @@ export function bestCandidate(map: DensityMap): Element | null {
   return best;
 }
 
-/** Widens the container while its parent adds mostly more prose (see CLIMB_*). */
+/** Widens the container while an ancestor adds mostly more prose (see CLIMB_*). */
 export function widenContainer(map: DensityMap, top: Element): Element {
   let current = top;
-  for (;;) {
-    const parent = current.parent;
-    if (parent === null || !isElement(parent)) return current;
+  let ancestor = top.parent;
+  while (ancestor !== null && isElement(ancestor)) {
     const inner = map.stats.get(current) as ElementStats;
-    const outer = map.stats.get(parent);
-    if (outer === undefined) return current;
+    const outer = map.stats.get(ancestor);
+    if (outer === undefined) break;
     const extraProse = outer.prose - inner.prose;
     const extraText = outer.text - inner.text;
-    if (extraProse < CLIMB_MIN_EXTRA_PROSE || extraProse < CLIMB_MIN_EXTRA_PROSE_SHARE * extraText) return current;
-    current = parent;
+    // A wrapper that adds nothing is passed through, and only kept if a later ancestor pays off.
+    if (extraText > 0) {
+      if (extraProse < CLIMB_MIN_EXTRA_PROSE || extraProse < CLIMB_MIN_EXTRA_PROSE_SHARE * extraText) break;
+      current = ancestor;
+    }
+    ancestor = ancestor.parent;
   }
+  return current;
 }
 
 /** The container and the siblings that belong with it, in document order. */
