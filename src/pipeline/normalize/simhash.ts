@@ -1,0 +1,97 @@
+/**
+ * A 64-bit simhash of the text, to find the same story syndicated elsewhere with small edits
+ * (a changed byline, a dropped sentence). Features are word 3-shingles, so shared phrasing counts
+ * rather than shared vocabulary: two unrelated stories on one topic still land far apart.
+ */
+
+/**
+ * Tokens: runs of letters, digits and underscores, lower-cased; Chinese characters and kana are one
+ * token each, since those scripts do not space their words (a whole sentence would be one token).
+ */
+const TOKEN = new RegExp(
+  String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}\p{N}_])+`,
+  'gu',
+);
+const SHINGLE = 3;
+
+/**
+ * MurmurHash3 (x86, 32-bit) over the UTF-16 code units of `s`, two units per block. Two seeds give
+ * the two independent halves of a 64-bit feature hash without BigInt.
+ */
+function murmur32(s: string, seed: number): number {
+  let h = seed >>> 0;
+  const blocks = s.length >>> 1;
+  for (let i = 0; i < blocks; i++) {
+    let k = s.charCodeAt(2 * i) | (s.charCodeAt(2 * i + 1) << 16);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (s.length & 1) {
+    let k = s.charCodeAt(s.length - 1);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  h ^= s.length * 2;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const SEED_HIGH = 0x9747b28c;
+const SEED_LOW = 0x5bd1e995;
+
+function addBits(weights: Int32Array, offset: number, hash: number): void {
+  for (let bit = 0; bit < 32; bit++) weights[offset + bit] += (hash >>> bit) & 1 ? 1 : -1;
+}
+
+function packBits(weights: Int32Array, offset: number): number {
+  let word = 0;
+  for (let bit = 0; bit < 32; bit++) if ((weights[offset + bit] ?? 0) > 0) word |= 1 << bit;
+  return word >>> 0;
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+/** 16 lower-case hex digits; all zeros for a text without a single word. */
+export function simhash64(text: string): string {
+  const tokens = text.toLowerCase().match(TOKEN) ?? [];
+  // A text shorter than one shingle is its own single feature.
+  const features = tokens.length < SHINGLE ? 1 : tokens.length - SHINGLE + 1;
+  if (tokens.length === 0) return '0'.repeat(16);
+  const weights = new Int32Array(64);
+  for (let i = 0; i < features; i++) {
+    const feature = tokens.slice(i, i + SHINGLE).join(' ');
+    addBits(weights, 32, murmur32(feature, SEED_HIGH));
+    addBits(weights, 0, murmur32(feature, SEED_LOW));
+  }
+  return hex32(packBits(weights, 32)) + hex32(packBits(weights, 0));
+}
+
+const SIMHASH = /^[0-9a-f]{16}$/i;
+
+function popcount32(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** The number of bits in which two simhashes differ (0..64). */
+export function hammingDistance(a: string, b: string): number {
+  if (!SIMHASH.test(a) || !SIMHASH.test(b)) {
+    throw new RangeError(`simhashes are 16 hex digits; got ${JSON.stringify(a)} and ${JSON.stringify(b)}`);
+  }
+  const high = parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16);
+  const low = parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16);
+  return popcount32(high) + popcount32(low);
+}

@@ -1,0 +1,80 @@
+/**
+ * The article's `text`: Unicode NFC, whitespace folded, paragraphs one blank line apart, list items
+ * one per line, no captions (shared/spec/article.md).
+ */
+import type { Block } from '../types.js';
+
+/**
+ * Invisible characters with no meaning in stored text: zero-width space, word joiner, BOM, soft
+ * hyphen. ZWJ and ZWNJ stay: they shape Persian and Indic words and join emoji sequences.
+ */
+const INVISIBLE = /[\u200b\u2060\ufeff\u00ad]/g;
+/** C0 and C1 controls other than tab and line breaks: never text, often scraping debris. */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]/g;
+/** Line breaks of every kind: CR LF, CR, NEL, line and paragraph separators. */
+const LINE_BREAK = /\r\n?|[\u0085\u2028\u2029]/g;
+/** Whitespace other than a line feed: tab, NBSP, the en/em/thin spaces, ideographic space... */
+const INLINE_SPACE = /[^\S\n]+/g;
+
+/**
+ * NFC, invisible characters removed, every run of whitespace within a line folded to one space,
+ * lines trimmed, blank lines collapsed to one, the whole trimmed. Line breaks are kept as structure
+ * (the blank line between paragraphs, the line between list items), so normalizing the output of
+ * {@link joinParagraphs} changes nothing; a one-line value such as a title comes out on one line.
+ */
+export function normalizeText(s: string): string {
+  const folded = s
+    .normalize('NFC')
+    .replace(INVISIBLE, '')
+    .replace(CONTROL, '')
+    .replace(LINE_BREAK, '\n')
+    .replace(INLINE_SPACE, ' ');
+  return folded
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** All whitespace, line breaks included, folded to single spaces: a paragraph's text. */
+function foldLine(s: string): string {
+  return normalizeText(s).replace(/\n+/g, ' ');
+}
+
+/**
+ * The body text: each block but figures and captions, one blank line between blocks; lists (and
+ * quotes of several paragraphs) keep one line per item.
+ */
+export function joinParagraphs(blocks: readonly Block[]): string {
+  const paragraphs: string[] = [];
+  for (const block of blocks) {
+    if (block.tag === 'figure' || block.caption === true) continue;
+    const text =
+      block.tag === 'ul' || block.tag === 'ol' || block.tag === 'blockquote'
+        ? block.text
+            .split('\n')
+            .map(foldLine)
+            .filter((line) => line !== '')
+            .join('\n')
+        : foldLine(block.text);
+    if (text !== '') paragraphs.push(text);
+  }
+  return paragraphs.join('\n\n');
+}
+
+/**
+ * Chinese characters and kana are counted one per character, since those scripts put no spaces
+ * between words (a character is the usual unit of length there); any other run of letters, marks
+ * and digits is one word, apostrophes inside it included ("don't", "l'homme"). Hangul is written
+ * with spaces, so a Korean word is a run like any other.
+ */
+const WORD = new RegExp(
+  String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc])[\p{L}\p{M}\p{N}])+(?:['’](?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc])[\p{L}\p{M}\p{N}])+)*`,
+  'gu',
+);
+
+export function countWords(text: string): number {
+  let count = 0;
+  WORD.lastIndex = 0;
+  while (WORD.exec(text) !== null) count++;
+  return count;
+}
