@@ -53,7 +53,9 @@ function text(value: unknown): string | null {
 }
 
 export function rowToArticle(row: Record<string, unknown>): Article {
-  const article: Article = {
+  // Keys in the spec's order, `removed` only when it was stored, so JSON output matches input.
+  const removed = row.removed === null || row.removed === undefined ? {} : { removed: json<Article['removed']>(row.removed) };
+  return {
     id: String(row.id),
     url: text(row.url),
     canonicalUrl: text(row.canonical_url),
@@ -75,12 +77,11 @@ export function rowToArticle(row: Record<string, unknown>): Article {
     contentHash: String(row.content_hash),
     simhash: String(row.simhash),
     duplicateOf: text(row.duplicate_of),
+    ...removed,
     fetchedAt: String(row.fetched_at),
     extractedAt: String(row.extracted_at),
     extractor: String(row.extractor),
   };
-  if (row.removed !== null && row.removed !== undefined) article.removed = json<Article['removed']>(row.removed);
-  return article;
 }
 
 /** A keyset position: the last item's (sort instant, id). */
