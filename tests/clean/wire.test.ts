@@ -101,6 +101,12 @@ describe('captions', () => {
     expect(ctx.images).toEqual([{ url: 'https://x.test/a.jpg', caption: 'US Secretary of State Rex Tillerson.', credit: 'AFP-Yonhap' }]);
   });
 
+  it('a short line repeated three times is not a caption', () => {
+    const ctx = ctxWith();
+    expect(texts(captions.apply([p(REST), p(REST), p(REST)], ctx))).toEqual([REST, REST, REST]);
+    expect(ctx.images).toEqual([]);
+  });
+
   it('two identical long paragraphs are not captions', () => {
     const long = `${REST} `.repeat(10).trim();
     const ctx = ctxWith();

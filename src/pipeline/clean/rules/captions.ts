@@ -47,7 +47,13 @@ export const captions: Cleaner = {
         continue;
       }
       const next = blocks[i + 1];
-      const isDoubled = next !== undefined && next.tag !== 'figure' && fold(next.text) === folded;
+      const afterNext = blocks[i + 2];
+      // Exactly twice: a line repeated three or more times is not a photo's alt text and caption.
+      const isDoubled =
+        next !== undefined &&
+        next.tag !== 'figure' &&
+        fold(next.text) === folded &&
+        (afterNext === undefined || fold(afterNext.text) !== folded);
       if (b.caption || (isDoubled && b.text.length <= MAX_CAPTION_CHARS && b.tag === 'p')) {
         const image = toImage(b.text, b.image?.url ?? null, ctx);
         ctx.images.push(image);
