@@ -48,12 +48,14 @@ export const captions: Cleaner = {
       }
       const next = blocks[i + 1];
       const afterNext = blocks[i + 2];
+      const previous = blocks[i - 1];
       // Exactly twice: a line repeated three or more times is not a photo's alt text and caption.
       const isDoubled =
         next !== undefined &&
         next.tag !== 'figure' &&
         fold(next.text) === folded &&
-        (afterNext === undefined || fold(afterNext.text) !== folded);
+        (afterNext === undefined || fold(afterNext.text) !== folded) &&
+        (previous === undefined || fold(previous.text) !== folded);
       if (b.caption || (isDoubled && b.text.length <= MAX_CAPTION_CHARS && b.tag === 'p')) {
         const image = toImage(b.text, b.image?.url ?? null, ctx);
         ctx.images.push(image);
