@@ -40,7 +40,7 @@ export const fetcherConfigSchema = z.object({
   /** Cap on decoded (decompressed) body bytes. @defaultValue 8 MiB */
   maxBytes: ms.default(8 * 1024 * 1024),
   /** Accepted media types (lower case, no parameters); "*\/*" accepts anything. */
-  acceptTypes: z.array(z.string().min(1)).default([...PAGE_TYPES]),
+  acceptTypes: z.array(z.string().trim().toLowerCase().min(1)).default([...PAGE_TYPES]),
   /** Ranges opened despite the SSRF policy, e.g. from NEWSWORKER_ALLOW_CIDRS. @defaultValue [] */
   allowCidrs: z
     .array(z.string().refine((c) => ipaddr.isValidCIDR(c.trim()), { message: 'expected a CIDR such as 203.0.113.0/24' }))

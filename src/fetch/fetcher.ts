@@ -78,7 +78,7 @@ export function createFetcher(input: FetcherConfigInput = {}, deps: FetcherDeps 
         {
           url,
           userAgent: config.userAgent,
-          acceptTypes: opts.acceptTypes ?? config.acceptTypes,
+          acceptTypes: opts.acceptTypes?.map((t) => t.trim().toLowerCase()) ?? config.acceptTypes,
           onLimit: 'throw',
           etag: opts.etag,
           lastModified: opts.lastModified,

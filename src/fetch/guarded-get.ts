@@ -6,7 +6,7 @@ import { toFetchError } from './failure-mapping.js';
 import type { DnsTimings } from './guarded-agent.js';
 
 export interface FetchTimings {
-  /** DNS lookup of the final hop, when it needed a new connection. */
+  /** DNS lookup of the final host during this call (robots.txt included); absent when a pooled connection was reused. */
   dnsMs?: number;
   /** From sending the final hop's request to its response headers. */
   headersMs: number;
@@ -141,7 +141,7 @@ export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): 
         redirects,
       };
       const timings = (): FetchTimings => {
-        const dnsMs = deps.dnsTimings?.since(hop.hostname, hopStartedAt);
+        const dnsMs = deps.dnsTimings?.since(hop.hostname, startedAt);
         return { ...(dnsMs === undefined ? {} : { dnsMs }), headersMs, totalMs: performance.now() - startedAt };
       };
 

@@ -187,6 +187,23 @@ describe('fetchPage: status, type and size errors', () => {
     console.info(`gzip bomb: ${bomb.length} B on the wire for 1 GiB, refused in ${elapsed.toFixed(0)} ms, rss +${((after.rss - before.rss) / 1048576).toFixed(1)} MiB, server had written ${bytesSent} B`);
   });
 
+  const smallBombs: Array<[string, (b: Buffer) => Buffer]> = [
+    ['gzip', (b) => zlib.gzipSync(b)],
+    ['deflate', (b) => zlib.deflateSync(b)],
+    ['br', (b) => zlib.brotliCompressSync(b)],
+  ];
+  it.each(smallBombs)('caps decoded bytes for %s too', async (coding, encode) => {
+    const packed = encode(Buffer.alloc(4 * 1024 * 1024));
+    site.route(`/bomb-${coding}`, (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': coding }).end(packed));
+    expect(packed.length).toBeLessThan(64 * 1024);
+    expect((await failure(fetcher.fetchPage(site.url(`/bomb-${coding}`)))).reason).toBe('too_large');
+  });
+
+  it('refuses a corrupt compressed body', async () => {
+    site.route('/corrupt', (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(Buffer.from('this is not gzip at all')));
+    expect((await failure(fetcher.fetchPage(site.url('/corrupt')))).reason).toBe('bad_encoding');
+  });
+
   it('refuses an unknown Content-Encoding', async () => {
     site.route('/zstd', (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'zstd' }).end('xx'));
     expect((await failure(fetcher.fetchPage(site.url('/zstd')))).reason).toBe('bad_encoding');
@@ -246,6 +263,17 @@ describe('fetchPage: timeouts and abort', () => {
     const started = performance.now();
     expect((await failure(fetcher.fetchPage(site.url('/slow-body')))).reason).toBe('timeout_body');
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('times out when a compressed body stalls', async () => {
+    const packed = zlib.gzipSync(Buffer.from(HTML.repeat(100)));
+    site.route('/slow-gzip', async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
+      res.write(packed.subarray(0, 20));
+      await sleep(3_000);
+      if (!res.destroyed) res.end(packed.subarray(20));
+    });
+    expect((await failure(fetcher.fetchPage(site.url('/slow-gzip')))).reason).toBe('timeout_body');
   });
 
   it('enforces the total deadline against a steady drip', async () => {

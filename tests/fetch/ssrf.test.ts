@@ -96,6 +96,8 @@ describe('SSRF: what is allowed', () => {
     expect(await reasonFor(site.url('/page'))).toBe('fetched');
     const page = await fetcher.fetchPage(`http://news.test:${site.port}/page`);
     expect(page.body.toString()).toBe('<p>public</p>');
+    // First contact with this name: the connect-time lookup ran and was timed.
+    expect(page.timings.dnsMs).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses the same address when it is not allowlisted', async () => {
