@@ -48,13 +48,12 @@ export function normalizeUrl(url: string): string | null {
   parsed.hash = '';
   parsed.username = '';
   parsed.password = '';
-  if (parsed.search !== '') {
-    const kept = parsed.search
-      .slice(1)
-      .split('&')
-      .filter((pair) => pair !== '' && !isTrackingParam(pair.split('=', 1)[0] ?? ''));
-    parsed.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
-  }
+  const kept = parsed.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !isTrackingParam(pair.split('=', 1)[0] ?? ''));
+  // Assigned even when empty: that also drops the bare `?` of `/x?`, which `search` reports as ''.
+  parsed.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
   return parsed.href;
 }
 
