@@ -119,6 +119,15 @@ describe('extractMetadata: JSON-LD', () => {
     expect(meta.description).toBe('Single quoted');
   });
 
+  it.each([
+    ['<!--', '-->'],
+    ['//<![CDATA[', '//]]>'],
+    ['// <![CDATA[\n', '\n// ]]>'],
+  ])('reads a block wrapped in %s … %s', (open, close) => {
+    const wrapped = `<script type="application/ld+json">${open}{"@type": "NewsArticle", "headline": "Wrapped block headline"};${close}</script>`;
+    expect(extract(wrapped).title).toBe('Wrapped block headline');
+  });
+
   it('decodes HTML entities written into JSON-LD', () => {
     expect(extract(ld({ '@type': 'NewsArticle', headline: 'Moon&#8217;s plan &amp; more' })).title).toBe('Moon\u2019s plan & more');
   });

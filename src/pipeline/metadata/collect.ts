@@ -26,8 +26,6 @@ export interface PageSignals {
   authorLinks: string[];
 }
 
-/** Subtrees that hold no metadata; skipping them is most of the walk's speed. */
-const SKIPPED = new Set(['style', 'noscript', 'svg', 'template', 'iframe', 'select', 'textarea', 'button']);
 /** Itemprops read from body elements (meta tags are collected whatever their key). */
 const BODY_ITEMPROPS = new Set(['datepublished', 'datemodified', 'author', 'headline']);
 /** Longest text taken from a body element as an itemprop value; longer is a container. */
@@ -101,10 +99,20 @@ class SignalWalk {
         inArticle = true;
         break;
       case 'a':
-        if (/(?:^|\s)author(?:\s|$)/i.test(attribs.rel ?? '')) this.signals.authorLinks.push(folded(el));
+        if (attribs.rel !== undefined && /(?:^|\s)author(?:\s|$)/i.test(attribs.rel)) {
+          this.signals.authorLinks.push(folded(el));
+        }
         break;
-      default:
-        if (SKIPPED.has(name)) return;
+      // Subtrees that hold no metadata: not walked.
+      case 'style':
+      case 'noscript':
+      case 'svg':
+      case 'template':
+      case 'iframe':
+      case 'select':
+      case 'textarea':
+      case 'button':
+        return;
     }
     if (attribs.itemprop !== undefined) this.itemprop(el);
     this.children(el.children, inArticle);

@@ -68,11 +68,7 @@ export function readJsonLd(texts: string[], pageUrl: string | null): LdArticle |
 }
 
 function parseLenient(raw: string): Json | undefined {
-  const text = raw
-    .replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)/, '')
-    .replace(/(?:-->|\/\/\s*\]\]>|\]\]>)\s*$/, '')
-    .trim()
-    .replace(/;$/, '');
+  const text = unwrap(raw);
   if (text === '') return undefined;
   for (const attempt of [
     text,
@@ -90,6 +86,18 @@ function parseLenient(raw: string): Json | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The JSON without the comment or CDATA wrapper old templates put around scripts, and without a
+ * trailing semicolon. The closing wrapper is looked for in the last characters only: an
+ * end-anchored regex would rescan texts that can be 100 KB long.
+ */
+function unwrap(raw: string): string {
+  let text = raw.trim().replace(/^(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)\s*/, '');
+  const tail = /(?:-->|\/\/\s*\]\]>|\]\]>)$/.exec(text.slice(-16));
+  if (tail !== null) text = text.slice(0, text.length - tail[0].length).trimEnd();
+  return text.endsWith(';') ? text.slice(0, -1) : text;
 }
 
 function gather(value: Json, depth: number, nodes: Node[], byId: Map<string, Node>): void {
