@@ -153,8 +153,9 @@ function innerFromText(block: Block): string {
 
 function figureHtml(image: ArticleImage | null, caption: string | null): string {
   const url = image?.url ?? null;
-  const credit = image?.credit ?? '';
-  const captionText = [caption ?? '', credit === '' ? '' : `(${credit})`].filter((part) => part !== '').join(' ');
+  // The credit stays out: it is stored in `images[].credit`, and the spec keeps "(AFP-Yonhap)"
+  // tails out of `html` as well as `text`.
+  const captionText = caption ?? '';
   if (url === null && captionText === '') return '';
   const img = url === null ? '' : `<img src="${escapeAttribute(url)}" alt="${escapeAttribute(caption ?? '')}">`;
   const figcaption = captionText === '' ? '' : `<figcaption>${escapeText(captionText)}</figcaption>`;
