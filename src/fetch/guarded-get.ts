@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { checkUrl, type AllowList } from './address-policy.js';
-import { abandon, ACCEPT_ENCODING, readDecodedBody } from './decoded-body.js';
+import { abandon, ACCEPT_ENCODING, readDecodedBody, type DecodedBody } from './decoded-body.js';
 import { errorForStatus, FetchError } from './errors.js';
 import { toFetchError } from './failure-mapping.js';
 import type { DnsTimings } from './guarded-agent.js';
@@ -90,10 +90,54 @@ async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
   await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
 }
 
+function requestHeaders(req: GuardedGetRequest): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': req.userAgent,
+    accept: acceptHeader(req.acceptTypes),
+    'accept-encoding': ACCEPT_ENCODING,
+  };
+  // Validators go to every hop: a server only matches its own, and callers may hold the
+  // validators of a URL that now redirects (http → https).
+  if (req.etag) headers['if-none-match'] = req.etag;
+  if (req.lastModified) headers['if-modified-since'] = req.lastModified;
+  return headers;
+}
+
+/** Where a redirect points, or why it is refused. The target is policy-checked by the caller. */
+function redirectTarget(status: number, location: string | undefined, hop: URL, seen: ReadonlySet<string>, maxRedirects: number): URL {
+  const details = { url: hop.href, status };
+  if (location === undefined) throw new FetchError('bad_redirect', `HTTP ${status} without Location from ${hop.href}`, details);
+  let next: URL;
+  try {
+    next = new URL(location, hop);
+  } catch (cause) {
+    throw new FetchError('bad_redirect', `unreadable Location "${location.slice(0, 200)}" from ${hop.href}`, { ...details, cause });
+  }
+  next.hash = '';
+  if (seen.has(next.href)) throw new FetchError('redirect_loop', `redirect loop back to ${next.href}`, details);
+  // seen holds the start URL plus every hop followed so far.
+  if (seen.size > maxRedirects) throw new FetchError('too_many_redirects', `more than ${maxRedirects} redirects`, details);
+  return next;
+}
+
+/** Refuses a 2xx answer we will not read: wrong media type, or a declared length over the cap. */
+function assertReadable(req: GuardedGetRequest, headers: Record<string, string>, hop: URL, status: number, maxBytes: number): void {
+  const details = { url: hop.href, status };
+  const type = mediaType(headers['content-type']);
+  if (!isAccepted(type, req.acceptTypes)) {
+    throw new FetchError('not_html', `refusing Content-Type ${type ?? '(none)'} from ${hop.href}`, details);
+  }
+  const declared = Number(headers['content-length'] ?? NaN);
+  const encoded = (headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
+  if (req.onLimit === 'throw' && !encoded && declared > maxBytes) {
+    throw new FetchError('too_large', `Content-Length ${declared} exceeds ${maxBytes} bytes`, details);
+  }
+}
+
 /**
  * GET with every hop re-checked: URL policy (scheme, credentials, IP literals) before the
  * request, the guarded lookup at connect, then status, type and size rules on the answer.
- * Stages per hop: checkUrl → beforeHop → request → redirect? → 304? → status → type → body.
+ * Per hop: checkUrl → beforeHop (robots) → request → redirect? → 304? → status → type → body.
  */
 export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): Promise<FetchedPage> {
   const { limits } = deps;
@@ -101,100 +145,76 @@ export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): 
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), limits.totalTimeoutMs);
   const signal = req.signal === undefined ? deadline.signal : AbortSignal.any([req.signal, deadline.signal]);
-  let currentUrl = String(req.url);
+  let hopHref = String(req.url);
   try {
     let hop = checkUrl(req.url, deps.allow).url;
-    currentUrl = hop.href;
+    hopHref = hop.href;
     const redirects: string[] = [];
     const seen = new Set([hop.href]);
     for (;;) {
       if (req.beforeHop !== undefined) await req.beforeHop(hop, signal);
       signal.throwIfAborted();
-      const headers: Record<string, string> = {
-        'user-agent': req.userAgent,
-        accept: acceptHeader(req.acceptTypes),
-        'accept-encoding': ACCEPT_ENCODING,
-      };
-      // Validators go to every hop: a server only matches its own, and callers may hold the
-      // validators of a URL that now redirects (http → https).
-      if (req.etag) headers['if-none-match'] = req.etag;
-      if (req.lastModified) headers['if-modified-since'] = req.lastModified;
       const hopStartedAt = performance.now();
       const res = await request(hop, {
         method: 'GET',
-        headers,
+        headers: requestHeaders(req),
         signal,
         dispatcher: deps.dispatcher,
         headersTimeout: limits.headersTimeoutMs,
         bodyTimeout: limits.bodyTimeoutMs,
       });
       const headersMs = performance.now() - hopStartedAt;
-      const responseHeaders = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
+      const headers = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
       const status = res.statusCode;
-      const pageBase = {
-        url: hop.href,
-        status,
-        headers: responseHeaders,
-        contentType: mediaType(responseHeaders['content-type']),
-        etag: responseHeaders['etag'] ?? null,
-        lastModified: responseHeaders['last-modified'] ?? null,
-        redirects,
-      };
-      const timings = (): FetchTimings => {
-        const dnsMs = deps.dnsTimings?.since(hop.hostname, startedAt);
-        return { ...(dnsMs === undefined ? {} : { dnsMs }), headersMs, totalMs: performance.now() - startedAt };
-      };
 
       if (REDIRECT_STATUSES.has(status)) {
         await discard(res.body);
-        const location = responseHeaders['location'];
-        if (location === undefined) throw new FetchError('bad_redirect', `HTTP ${status} without Location from ${hop.href}`, { url: hop.href, status });
-        let next: URL;
-        try {
-          next = new URL(location, hop);
-        } catch (cause) {
-          throw new FetchError('bad_redirect', `unreadable Location "${location.slice(0, 200)}" from ${hop.href}`, { url: hop.href, status, cause });
-        }
-        next.hash = '';
-        if (seen.has(next.href)) throw new FetchError('redirect_loop', `redirect loop back to ${next.href}`, { url: hop.href, status });
-        if (redirects.length >= limits.maxRedirects) {
-          throw new FetchError('too_many_redirects', `more than ${limits.maxRedirects} redirects from ${String(req.url)}`, { url: hop.href, status });
-        }
+        const next = redirectTarget(status, headers['location'], hop, seen, limits.maxRedirects);
         hop = checkUrl(next, deps.allow).url;
-        currentUrl = hop.href;
+        hopHref = hop.href;
         seen.add(hop.href);
         redirects.push(hop.href);
         continue;
       }
+      if (status !== 304 && (status < 200 || status >= 300)) {
+        await discard(res.body);
+        throw errorForStatus(status, hop.href, headers['retry-after']);
+      }
+      let decoded: DecodedBody = { body: Buffer.alloc(0), truncated: false };
       if (status === 304) {
         await discard(res.body);
-        return { ...pageBase, body: Buffer.alloc(0), notModified: true, truncated: false, timings: timings() };
+      } else {
+        try {
+          assertReadable(req, headers, hop, status, limits.maxBytes);
+        } catch (err) {
+          abandon(res.body);
+          throw err;
+        }
+        decoded = await readDecodedBody(res.body, {
+          url: hop.href,
+          contentEncoding: headers['content-encoding'],
+          maxBytes: limits.maxBytes,
+          onLimit: req.onLimit,
+        });
       }
-      if (status < 200 || status >= 300) {
-        await discard(res.body);
-        throw errorForStatus(status, hop.href, responseHeaders['retry-after']);
-      }
-      if (!isAccepted(pageBase.contentType, req.acceptTypes)) {
-        abandon(res.body);
-        throw new FetchError('not_html', `refusing Content-Type ${pageBase.contentType ?? '(none)'} from ${hop.href}`, { url: hop.href, status });
-      }
-      const declaredLength = Number(responseHeaders['content-length'] ?? NaN);
-      const encoded = (responseHeaders['content-encoding'] ?? 'identity').toLowerCase() !== 'identity';
-      if (req.onLimit === 'throw' && !encoded && declaredLength > limits.maxBytes) {
-        abandon(res.body);
-        throw new FetchError('too_large', `Content-Length ${declaredLength} exceeds ${limits.maxBytes} bytes`, { url: hop.href, status });
-      }
-      const decoded = await readDecodedBody(res.body, {
+      const dnsMs = deps.dnsTimings?.since(hop.hostname, startedAt);
+      return {
         url: hop.href,
-        contentEncoding: responseHeaders['content-encoding'],
-        maxBytes: limits.maxBytes,
-        onLimit: req.onLimit,
-      });
-      return { ...pageBase, body: decoded.body, notModified: false, truncated: decoded.truncated, timings: timings() };
+        status,
+        headers,
+        contentType: mediaType(headers['content-type']),
+        body: decoded.body,
+        etag: headers['etag'] ?? null,
+        lastModified: headers['last-modified'] ?? null,
+        notModified: status === 304,
+        redirects,
+        timings: { ...(dnsMs === undefined ? {} : { dnsMs }), headersMs, totalMs: performance.now() - startedAt },
+        truncated: decoded.truncated,
+      };
     }
   } catch (err) {
     throw toFetchError(err, {
-      url: currentUrl,
+      url: hopHref,
       deadlineExpired: deadline.signal.aborted,
       callerAborted: req.signal?.aborted ?? false,
     });
