@@ -7,7 +7,10 @@ import { gunzipSync } from 'node:zlib';
 export interface BenchPage {
   id: string;
   url: string;
-  html: string;
+  /** The page as text (decoded from `bytes` on each read when loaded with `keepBytes`). */
+  readonly html: string;
+  /** The raw UTF-8 bytes, as a fetcher would hand them over (only with `keepBytes`). */
+  bytes?: Buffer;
   truth: string;
 }
 
@@ -15,27 +18,34 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** The datasets live beside the checkout, read-only: `<project>/../shared/datasets/...`. */
 export const DATASET_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'datasets', 'scrapinghub-aeb');
 
-/** All pages sorted by id; exits the process with a clear message if the dataset is missing. */
-export function loadPages(): BenchPage[] {
+/**
+ * All pages sorted by id; exits the process with a clear message if the dataset is missing.
+ * `keepBytes` keeps each page as its decompressed bytes rather than a string (a third of the
+ * memory for non-Latin pages, whose strings V8 stores as UTF-16): the speed benchmark uses it so
+ * the corpus does not dominate the peak RSS it reports.
+ */
+export function loadPages(opts: { keepBytes?: boolean } = {}): BenchPage[] {
   const truthPath = join(DATASET_DIR, 'ground-truth.json');
   if (!existsSync(truthPath)) {
     console.error(`scrapinghub-aeb dataset not found at ${DATASET_DIR} (expected ground-truth.json and html/*.html.gz)`);
     process.exit(1);
   }
-  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { articleBody?: string; url?: string }>;
+  const truthById = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { articleBody?: string; url?: string }>;
   const htmlDir = join(DATASET_DIR, 'html');
   const files = new Set(readdirSync(htmlDir));
   const pages: BenchPage[] = [];
-  for (const id of Object.keys(truth).sort()) {
+  for (const id of Object.keys(truthById).sort()) {
     const file = `${id}.html.gz`;
     if (!files.has(file)) continue;
-    const entry = truth[id] ?? {};
-    pages.push({
-      id,
-      url: entry.url ?? '',
-      html: gunzipSync(readFileSync(join(htmlDir, file))).toString('utf8'),
-      truth: entry.articleBody ?? '',
-    });
+    const entry = truthById[id] ?? {};
+    const bytes = gunzipSync(readFileSync(join(htmlDir, file)));
+    const url = entry.url ?? '';
+    const truth = entry.articleBody ?? '';
+    if (opts.keepBytes === true) {
+      pages.push({ id, url, truth, bytes, get html() { return bytes.toString('utf8'); } });
+    } else {
+      pages.push({ id, url, truth, html: bytes.toString('utf8') });
+    }
   }
   return pages;
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Readability } from '@mozilla/readability';
+import { load } from 'cheerio';
 import { parseHTML } from 'linkedom';
 import { extractGenericContent } from '../../src/pipeline/content/generic.js';
 import { parseHtml } from '../../src/pipeline/parse.js';
@@ -29,7 +30,7 @@ interface PipelineArticle {
   removed?: { rule: string; text: string }[];
 }
 type ExtractArticle = (
-  input: string,
+  input: string | Buffer,
   opts: { url?: string; contentType?: string; explain?: boolean; siteRules?: false },
 ) => PipelineArticle | null;
 
@@ -42,7 +43,7 @@ export function blocksToText(blocks: Block[]): string {
 }
 
 export const genericExtractor: Extractor = {
-  name: 'newsworker generic content',
+  name: 'newsworker parse + generic content',
   extract(page) {
     const { document } = parseHtml(page.html);
     return { text: blocksToText(extractGenericContent(document, { baseUrl: page.url })), title: null };
@@ -57,7 +58,7 @@ function pipelineExtractor(extractArticle: ExtractArticle): Extractor {
   return {
     name: 'newsworker extractArticle (site rules off)',
     extract(page) {
-      const article = extractArticle(page.html, { url: page.url, contentType: 'text/html', explain: true, siteRules: false });
+      const article = extractArticle(page.bytes ?? page.html, { url: page.url, contentType: 'text/html', explain: true, siteRules: false });
       if (article === null) return { text: '', title: null };
       const removed = article.removed ?? [];
       const dateline = removed.filter((r) => r.rule === 'dateline').map((r) => r.text);
@@ -79,6 +80,15 @@ export async function ourExtractor(): Promise<Extractor> {
   }
   return genericExtractor;
 }
+
+/** A bare parse, the floor under any cheerio-based extractor. */
+export const cheerioParseOnly: Extractor = {
+  name: 'cheerio.load (parse only)',
+  extract(page) {
+    const $ = load(page.html, { xml: { xmlMode: false } });
+    return { text: '', title: $('title').length > 0 ? 'x' : null };
+  },
+};
 
 export const readabilityExtractor: Extractor = {
   name: '@mozilla/readability + linkedom',

@@ -1,0 +1,118 @@
+/**
+ * Extraction speed on the scrapinghub-aeb pages, one core: ours (the same function the quality
+ * benchmark scores), the parse + generic content stage alone, @mozilla/readability on linkedom,
+ * and a bare cheerio parse. Each extractor
+ * runs in its own child process so that its peak RSS is its own. Reports; never fails.
+ *
+ *   npm run bench:extract [-- --passes 3]
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadPages } from './lib/dataset.js';
+import { cheerioParseOnly, genericExtractor, ourExtractor, readabilityExtractor, type Extractor } from './lib/extractors.js';
+
+const TARGET_PAGES_PER_SECOND = 300;
+const TARGET_SPEEDUP_VS_READABILITY = 4;
+const TARGET_P99_MS = 50;
+const TARGET_PEAK_RSS_MB = 300;
+
+interface Measurement {
+  name: string;
+  pages: number;
+  pagesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+async function extractorNamed(name: string): Promise<Extractor> {
+  if (name === 'ours') return ourExtractor();
+  if (name === 'generic') return genericExtractor;
+  if (name === 'readability') return readabilityExtractor;
+  return cheerioParseOnly;
+}
+
+/**
+ * Child: warm up with one pass, then time `passes` passes page by page. Pages are held as bytes;
+ * the pipeline decodes them itself (as it does with a fetched body), the others get a string
+ * decoded inside the timed call.
+ */
+
+async function measureIn(name: string, passes: number): Promise<void> {
+  const pages = loadPages({ keepBytes: true });
+  const extractor = await extractorNamed(name);
+  for (const page of pages) extractor.extract(page);
+  const latencies: number[] = [];
+  const start = process.hrtime.bigint();
+  for (let pass = 0; pass < passes; pass++) {
+    for (const page of pages) {
+      const t0 = process.hrtime.bigint();
+      extractor.extract(page);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const result: Measurement = {
+    name: extractor.name,
+    pages: latencies.length,
+    pagesPerSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    // maxRSS is in kilobytes.
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+function runChild(name: string, passes: number): Measurement {
+  const script = fileURLToPath(import.meta.url);
+  const out = execFileSync(process.execPath, [...process.execArgv, script, '--child', name, '--passes', String(passes)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out) as Measurement;
+}
+
+const mark = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+async function main(): Promise<void> {
+  const argv = process.argv;
+  const passesIndex = argv.indexOf('--passes');
+  const passes = passesIndex === -1 ? 3 : Number(argv[passesIndex + 1]);
+  const childIndex = argv.indexOf('--child');
+  if (childIndex !== -1) {
+    await measureIn(argv[childIndex + 1] as string, passes);
+    return;
+  }
+  const pageCount = loadPages().length; // also exits early with a clear message if the dataset is missing
+  const ours = runChild('ours', passes);
+  const readability = runChild('readability', passes);
+  const parseOnly = runChild('cheerio', passes);
+  // The content stage alone, to tell its cost from the other stages' when the pipeline is slow.
+  const rows = ours.name === genericExtractor.name ? [ours, readability, parseOnly] : [ours, runChild('generic', passes), readability, parseOnly];
+
+  console.log(`scrapinghub-aeb: ${pageCount} pages, ${passes} timed passes after one warm-up pass, one process each`);
+  const header = ['extractor', 'pages/s', 'vs readability', 'p50 ms', 'p99 ms', 'peak RSS MB'];
+  const cells = rows.map((r) => [r.name, r.pagesPerSecond.toFixed(0), (r.pagesPerSecond / readability.pagesPerSecond).toFixed(2) + 'x',
+    r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.peakRssMb.toFixed(0)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i] as number)).join('  ');
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) console.log(line(c));
+
+  const speedup = ours.pagesPerSecond / readability.pagesPerSecond;
+  console.log('');
+  console.log(`${mark(ours.pagesPerSecond >= TARGET_PAGES_PER_SECOND)} throughput ${ours.pagesPerSecond.toFixed(0)} pages/s (target >= ${TARGET_PAGES_PER_SECOND})`);
+  console.log(`${mark(speedup >= TARGET_SPEEDUP_VS_READABILITY)} ${speedup.toFixed(2)}x readability+linkedom (target >= ${TARGET_SPEEDUP_VS_READABILITY}x)`);
+  console.log(`${mark(ours.p99Ms < TARGET_P99_MS)} p99 ${ours.p99Ms.toFixed(1)} ms (target < ${TARGET_P99_MS} ms)`);
+  console.log(`${mark(ours.peakRssMb < TARGET_PEAK_RSS_MB)} peak RSS ${ours.peakRssMb.toFixed(0)} MB (target < ${TARGET_PEAK_RSS_MB} MB)`);
+}
+
+await main();
