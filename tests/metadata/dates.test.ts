@@ -29,6 +29,19 @@ const CASES: [string, string | null][] = [
   ['Nov. 19, 2019', '2019-11-19T00:00:00.000Z'],
   ['19 November 2019', '2019-11-19T00:00:00.000Z'],
   ['Tue Nov 19 2019 10:00:00 GMT-0500 (Eastern Standard Time)', '2019-11-19T15:00:00.000Z'],
+  // US zones without standard/daylight: resolved by the date (DST 2nd Sunday of March to 1st of November).
+  ['Updated 8:15 PM ET, Tue November 19, 2019', '2019-11-20T01:15:00.000Z'],
+  ['July 4, 2019 8:15 PM ET', '2019-07-05T00:15:00.000Z'],
+  ['March 10, 2019 1:00 AM ET', '2019-03-10T06:00:00.000Z'],
+  ['March 10, 2019 3:00 AM ET', '2019-03-10T07:00:00.000Z'],
+  ['Nov 3, 2019 1:00 AM PT', '2019-11-03T08:00:00.000Z'],
+  ['Nov 3, 2019 3:00 AM PT', '2019-11-03T11:00:00.000Z'],
+  // Bylines: a four-digit time before a zone, dates after words.
+  ['Updated 0615 GMT (1415 HKT) November 19, 2019', '2019-11-19T06:15:00.000Z'],
+  ['Published : Aug 22, 2017 - 17:35', '2017-08-22T17:35:00.000Z'],
+  ['입력 2019.11.19 10:00', '2019-11-19T10:00:00.000Z'],
+  ['Posted on 2019-11-19 at 10:30', '2019-11-19T10:30:00.000Z'],
+  ['version 2019-1-1x', null],
   // Other numeric forms.
   ['19.11.2019 10:30', '2019-11-19T10:30:00.000Z'],
   ['20191119', '2019-11-19T00:00:00.000Z'],

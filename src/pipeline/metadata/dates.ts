@@ -59,7 +59,8 @@ interface Parts {
 export function toUtcIso(value: string, now: number = Date.now()): string | null {
   const text = value.trim();
   if (text === '' || text.length > 100) return null;
-  const parts = parseEpoch(text) ?? parseNumeric(text) ?? parseDotted(text) ?? parseCompact(text) ?? parseTextual(text);
+  const parts = parseEpoch(text) ?? parseNumeric(text) ?? parseDotted(text) ?? parseCompact(text) ??
+    parseTextual(text) ?? parseEmbedded(text);
   if (parts === null) return null;
   return partsToIso(parts, now);
 }
@@ -116,6 +117,21 @@ function parseCompact(text: string): Parts | null {
   };
 }
 
+/**
+ * A numeric date after words, as bylines print it: "Posted 2019.11.19 10:00", "입력 2019-11-19".
+ * Only after words: a value that starts with the date and failed the strict parse has
+ * something wrong in it (an unknown zone) that must not be silently dropped.
+ */
+function parseEmbedded(text: string): Parts | null {
+  if (/^\d/.test(text)) return null;
+  const m = /[^\d](\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:\.?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?![\d\p{L}])/u.exec(text);
+  if (m === null) return null;
+  return {
+    year: Number(m[1]), month: Number(m[3]), day: Number(m[4]),
+    hour: Number(m[5] ?? 0), minute: Number(m[6] ?? 0), second: Number(m[7] ?? 0), offset: 0,
+  };
+}
+
 /** "+09:00", "+0900", "-05", "Z", "KST", "(EST)", "GMT+9", "GMT+09:00". */
 function zoneOffset(raw: string): number | null {
   const zone = raw.replace(/[()\s]/g, '');
@@ -142,8 +158,8 @@ function parseTextual(text: string): Parts | null {
   let monthIndex = -1;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.toLowerCase().replace(/\.$/, '');
-    const found = MONTHS[w] ?? (w.length > 3 ? MONTHS[w.slice(0, 3)] : undefined);
-    if (found !== undefined && (w.length <= 4 || isFullMonthName(w))) {
+    const found = MONTHS[w] ?? (FULL_MONTH_NAMES.has(w) ? MONTHS[w.slice(0, 3)] : undefined);
+    if (found !== undefined) {
       month = found;
       monthIndex = i;
       break;
@@ -156,38 +172,40 @@ function parseTextual(text: string): Parts | null {
     return m === null ? null : Number(m[1]);
   };
   const day = dayOf(words[monthIndex + 1]) ?? dayOf(words[monthIndex - 1]);
-  const yearWord = words.find((w) => /^\d{4}$/.test(w));
+  // 19xx or 20xx: a bare "0615" is a time (CNN writes "Updated 0615 GMT").
+  const yearWord = words.find((w) => /^(?:19|20)\d{2}$/.test(w));
   if (day === null || yearWord === undefined) return null;
 
   const rest = words.join(' ');
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  const time = TIME_OF_DAY.exec(rest);
+  const year = Number(yearWord);
+  const [hour, minute, second] = timeOfDay(rest);
+  const zone = textualZone(rest);
+  const offset = typeof zone === 'number' ? zone : usOffset(zone, year, month, day, hour);
+  return { year, month, day, hour, minute, second, offset };
+}
+
+/** "10:00 AM", "17:35:10", or CNN's "0615 GMT"; midnight when the text gives no time. */
+function timeOfDay(text: string): [number, number, number] {
+  const time = TIME_OF_DAY.exec(text);
   if (time !== null) {
     if (time[4] !== undefined) {
-      hour = Number(time[1]) % 12 + (time[4].toLowerCase() === 'p' ? 12 : 0);
-      minute = Number(time[2]);
-      second = Number(time[3] ?? 0);
-    } else {
-      hour = Number(time[5]);
-      minute = Number(time[6]);
-      second = Number(time[7] ?? 0);
+      const hour = Number(time[1]) % 12 + (time[4].toLowerCase() === 'p' ? 12 : 0);
+      return [hour, Number(time[2]), Number(time[3] ?? 0)];
     }
+    return [Number(time[5]), Number(time[6]), Number(time[7] ?? 0)];
   }
-  return { year: Number(yearWord), month, day, hour, minute, second, offset: textualOffset(rest) };
+  const military = /\b([01]\d|2[0-3])([0-5]\d)\s+(?:GMT|UTC|[A-Z]{2,4}T)\b/.exec(text);
+  return military === null ? [0, 0, 0] : [Number(military[1]), Number(military[2]), 0];
 }
 
-const FULL_MONTH_NAMES = new Set([
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-  'october', 'november', 'december',
-]);
+/**
+ * US zones written without saying standard or daylight time ("8:15 PM ET"), by their standard
+ * offset in minutes; which one applies depends on the date.
+ */
+const US_ZONES: Readonly<Record<string, number>> = { ET: -300, CT: -360, MT: -420, PT: -480 };
 
-function isFullMonthName(w: string): boolean {
-  return FULL_MONTH_NAMES.has(w);
-}
-
-function textualOffset(rest: string): number {
+/** A fixed offset in minutes, or the name of a US zone whose offset depends on the date. */
+function textualZone(rest: string): number | string {
   const numeric = NUMERIC_OFFSET.exec(rest);
   if (numeric !== null) {
     const sign = numeric[1] ?? numeric[4];
@@ -195,8 +213,35 @@ function textualOffset(rest: string): number {
     return sign === '-' ? -total : total;
   }
   for (const word of rest.split(/[\s()]+/)) {
-    const offset = ZONE_OFFSETS[word.toUpperCase()];
-    if (offset !== undefined && word.length >= 2) return offset;
+    if (word.length < 2) continue;
+    const upper = word.toUpperCase();
+    const offset = ZONE_OFFSETS[upper];
+    if (offset !== undefined) return offset;
+    if (US_ZONES[upper] !== undefined && word === upper) return upper;
   }
   return 0;
 }
+
+/**
+ * US daylight saving time (rules since 2007): from the second Sunday of March to the first
+ * Sunday of November, both at 2:00 local time.
+ */
+function usOffset(zone: string, year: number, month: number, day: number, hour: number): number {
+  const standard = US_ZONES[zone] ?? 0;
+  const start = nthSunday(year, 3, 2);
+  const end = nthSunday(year, 11, 1);
+  const afterStart = month > 3 || (month === 3 && (day > start || (day === start && hour >= 2)));
+  const beforeEnd = month < 11 || (month === 11 && (day < end || (day === end && hour < 2)));
+  return afterStart && beforeEnd ? standard + 60 : standard;
+}
+
+function nthSunday(year: number, month: number, n: number): number {
+  const firstWeekday = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
+  return 1 + ((7 - firstWeekday) % 7) + (n - 1) * 7;
+}
+
+const FULL_MONTH_NAMES = new Set([
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
+  'october', 'november', 'december',
+]);
+
