@@ -96,8 +96,8 @@ function checkSize(input: string | Buffer, maxBytes: number): void {
 /** The charset parameter of a Content-Type header value, unresolved. */
 function headerCharset(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
-  const label = match?.[1] ?? match?.[2];
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^;\s]*))/i.exec(contentType);
+  const label = match?.[1] ?? match?.[2] ?? match?.[3];
   return label === undefined || label === '' ? undefined : label;
 }
 

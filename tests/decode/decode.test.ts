@@ -35,6 +35,7 @@ describe('decodeInput: legacy charsets', () => {
     { name: 'Big5 by meta', text: '臺北市政府今天宣布新政策。', codec: 'big5', meta: 'big5', charset: 'big5' },
     { name: 'windows-1251 by meta', text: RUSSIAN, codec: 'windows-1251', meta: 'windows-1251', charset: 'windows-1251' },
     { name: 'windows-1251 by alias cp1251', text: RUSSIAN, codec: 'windows-1251', meta: 'cp1251', charset: 'windows-1251' },
+    { name: 'single-quoted header charset', text: RUSSIAN, codec: 'windows-1251', meta: null, header: "text/html; charset='windows-1251'", charset: 'windows-1251' },
     { name: 'KOI8-R by header', text: RUSSIAN, codec: 'koi8-r', meta: null, header: 'text/html; charset=koi8-r', charset: 'koi8-r' },
     { name: 'ISO-8859-2 by meta', text: 'Zażółć gęślą jaźń', codec: 'iso-8859-2', meta: 'iso-8859-2', charset: 'iso-8859-2' },
     { name: 'iso-8859-1 means windows-1252', text: 'Café “quoted” – dash', codec: 'windows-1252', meta: 'iso-8859-1', charset: 'windows-1252' },
