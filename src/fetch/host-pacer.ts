@@ -90,3 +90,18 @@ export function hostGapMs(floorMs: number, crawlDelayMs: number | undefined, cap
   if (crawlDelayMs === undefined || !Number.isFinite(crawlDelayMs)) return floorMs;
   return Math.max(floorMs, Math.min(crawlDelayMs, capMs));
 }
+
+/**
+ * How long to hold a host back after a failed fetch, for HostPacer.penalize(): the server's
+ * Retry-After on 429 and 503 (capped, so a bogus date cannot park a host for days), or
+ * `defaultMs` when those statuses come without one. Undefined for errors that say nothing about load.
+ */
+export function penaltyMsFor(
+  err: { reason: string; status?: number | undefined; retryAfterMs?: number | undefined },
+  defaultMs = 60_000,
+  capMs = 60 * 60 * 1000,
+): number | undefined {
+  const overloaded = err.reason === 'http_429' || (err.reason === 'http_5xx' && err.status === 503);
+  if (!overloaded) return undefined;
+  return Math.min(err.retryAfterMs ?? defaultMs, capMs);
+}

@@ -26,5 +26,5 @@ export {
 } from './errors.js';
 export { createFetcher, type Fetcher, type FetcherDeps, type FetchPageOptions } from './fetcher.js';
 export type { FetchedPage, FetchTimings } from './guarded-get.js';
-export { HostPacer, hostGapMs, normalizeHost, type HostPacerOptions, type Reservation } from './host-pacer.js';
+export { HostPacer, hostGapMs, normalizeHost, penaltyMsFor, type HostPacerOptions, type Reservation } from './host-pacer.js';
 export { RobotsCache, type RobotsCacheOptions, type RobotsLoader, type RobotsVerdict } from './robots-cache.js';

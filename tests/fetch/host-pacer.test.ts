@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hostGapMs, HostPacer } from '../../src/fetch/index.js';
+import { FetchError, hostGapMs, HostPacer, penaltyMsFor } from '../../src/fetch/index.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -111,5 +111,20 @@ describe('hostGapMs', () => {
   ];
   it.each(table)('floor %i, Crawl-delay %s → %i', (floor, crawlDelay, expected) => {
     expect(hostGapMs(floor, crawlDelay)).toBe(expected);
+  });
+});
+
+describe('penaltyMsFor', () => {
+  const table: Array<[error: FetchError, expected: number | undefined]> = [
+    [new FetchError('http_429', '429', { status: 429, retryAfterMs: 7_000 }), 7_000],
+    [new FetchError('http_429', '429', { status: 429 }), 60_000],
+    [new FetchError('http_5xx', '503', { status: 503, retryAfterMs: 120_000 }), 120_000],
+    [new FetchError('http_5xx', '503', { status: 503, retryAfterMs: 30 * 24 * 3600_000 }), 3600_000],
+    [new FetchError('http_5xx', '500', { status: 500 }), undefined],
+    [new FetchError('http_4xx', '404', { status: 404 }), undefined],
+    [new FetchError('timeout_headers', 'slow'), undefined],
+  ];
+  it.each(table)('%s → %s', (error, expected) => {
+    expect(penaltyMsFor(error)).toBe(expected);
   });
 });
