@@ -64,11 +64,14 @@ export function joinParagraphs(blocks: readonly Block[]): string {
 /**
  * Chinese characters and kana are counted one per character, since those scripts put no spaces
  * between words (a character is the usual unit of length there); any other run of letters, marks
- * and digits is one word, apostrophes inside it included ("don't", "l'homme"). Hangul is written
- * with spaces, so a Korean word is a run like any other.
+ * and digits is one word, with apostrophes inside it ("don't", "l'homme") and separators inside a
+ * number ("2.5", "1,000", "10:30"). Hangul is written with spaces, so a Korean word is a run like
+ * any other.
  */
+const DENSE = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc`;
+const WORD_CHAR = String.raw`(?:(?![${DENSE}])[\p{L}\p{M}\p{N}])`;
 const WORD = new RegExp(
-  String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc])[\p{L}\p{M}\p{N}])+(?:['’](?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc])[\p{L}\p{M}\p{N}])+)*`,
+  String.raw`[${DENSE}]|${WORD_CHAR}+(?:(?:['’]|(?<=\p{N})[.,:](?=\p{N}))${WORD_CHAR}+)*`,
   'gu',
 );
 
