@@ -1,0 +1,150 @@
+/**
+ * The ingest job: fetch → extract → store for one URL. This is the queue-side adapter around the
+ * pure pipeline: it decides politeness (pacing by delaying the job, never by sleeping in a worker
+ * slot), maps typed errors to BullMQ's retry policy, and records every attempt's outcome so a
+ * person can ask why a URL has no article.
+ */
+import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
+import type { Logger } from 'pino';
+import { extractArticle } from '../src/pipeline/index.js';
+import { FetchError, hostGapMs, type Fetcher, type HostPacer } from '../src/fetch/index.js';
+import type { Store } from '../src/store/index.js';
+import type { AttemptInput } from '../src/store/types.js';
+import { NewsworkerError } from '../src/errors.js';
+import type { IngestJobData, IngestJobResult } from './ingest-job.js';
+
+export interface IngestDeps {
+  fetcher: Fetcher;
+  store: Store;
+  pacer: HostPacer;
+  logger: Logger;
+  /** The minimum gap between two requests to one host (NEWSWORKER_HOST_GAP_MS). */
+  hostGapMs: number;
+  /** Called with each job's outcome, for metrics. */
+  onOutcome?: (outcome: IngestOutcome) => void;
+}
+
+export interface IngestOutcome {
+  status: AttemptInput['status'];
+  reason: string | null;
+  fetchMs?: number;
+  extractMs?: number;
+  site: string;
+}
+
+/** A 429 or 503 without Retry-After still backs the host off for this long. */
+const DEFAULT_HOST_PENALTY_MS = 30_000;
+
+/** Spreads jobs delayed for the same host so they don't all wake at the same millisecond. */
+const PACING_JITTER_MS = 250;
+
+export function createIngestProcessor(deps: IngestDeps): Processor<IngestJobData, IngestJobResult> {
+  return async (job, token, signal) => {
+    const started = Date.now();
+    const url = job.data.url;
+    const host = new URL(url).hostname;
+    const attempt = job.attemptsMade + 1;
+    const record = async (entry: Omit<AttemptInput, 'url' | 'jobId' | 'attempt' | 'at'>) => {
+      await deps.store.recordAttempt({ ...entry, url, jobId: job.id ?? null, attempt, at: new Date().toISOString() });
+      deps.onOutcome?.({ status: entry.status, reason: entry.reason ?? null, ...entry.timings, site: host });
+    };
+
+    let fetchMs: number | undefined;
+    try {
+      await waitForHostSlot(job, token, url, host, deps, signal);
+
+      const validators = await deps.store.getValidators(url);
+      const fetchStarted = Date.now();
+      const page = await deps.fetcher.fetchPage(url, { etag: validators?.etag, lastModified: validators?.lastModified, signal });
+      fetchMs = Date.now() - fetchStarted;
+      if (page.notModified) {
+        await record({ status: 'not_modified', httpStatus: page.status, timings: { fetchMs, totalMs: Date.now() - started } });
+        return { status: 'not_modified' };
+      }
+
+      const fetchedAt = new Date().toISOString();
+      const extractStarted = Date.now();
+      const article = extractArticle(page.body, {
+        url: page.url,
+        contentType: page.headers['content-type'],
+        fetchedAt,
+        fallback: job.data.hints,
+      });
+      const extractMs = Date.now() - extractStarted;
+      if (article === null) throw new NewsworkerError('no_article', `no article found at ${page.url}`);
+
+      const saved = await deps.store.saveArticle(article, { body: page.body, headers: page.headers, url: page.url, fetchedAt });
+      if (page.etag !== null || page.lastModified !== null) {
+        await deps.store.setValidators(url, { etag: page.etag, lastModified: page.lastModified });
+      }
+      await record({
+        status: 'ok',
+        httpStatus: page.status,
+        articleId: article.id,
+        reason: saved.outcome,
+        timings: { fetchMs, extractMs, totalMs: Date.now() - started },
+      });
+      return { status: saved.outcome, articleId: article.id, version: saved.version, duplicateOf: saved.duplicateOf };
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      throw await failure(err, { job, host, deps, record, fetchMs, started });
+    }
+  };
+}
+
+/**
+ * Per-host pacing shared by every worker through Redis. When the host's slot is taken, the job
+ * goes back to the delayed set until the slot is free, and the worker slot serves another host.
+ */
+async function waitForHostSlot(
+  job: Job<IngestJobData, IngestJobResult>,
+  token: string | undefined,
+  url: string,
+  host: string,
+  deps: IngestDeps,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const crawlDelayMs = await deps.fetcher.robots.crawlDelayMs(url, signal);
+  const gap = hostGapMs(deps.hostGapMs, crawlDelayMs);
+  if (gap <= 0) return;
+  const slot = await deps.pacer.reserve(host, gap);
+  if (slot.ok) return;
+  await job.moveToDelayed(Date.now() + slot.waitMs + Math.floor(Math.random() * PACING_JITTER_MS), token);
+  throw new DelayedError();
+}
+
+interface FailureContext {
+  job: Job<IngestJobData, IngestJobResult>;
+  host: string;
+  deps: IngestDeps;
+  record: (entry: Omit<AttemptInput, 'url' | 'jobId' | 'attempt' | 'at'>) => Promise<void>;
+  fetchMs: number | undefined;
+  started: number;
+}
+
+/**
+ * Records the failed attempt and returns the error BullMQ should see: the same error for a
+ * transient failure (retried with backoff), an UnrecoverableError for a permanent one.
+ */
+async function failure(err: unknown, c: FailureContext): Promise<Error> {
+  const typed = err instanceof NewsworkerError ? err : null;
+  const reason = typed?.reason ?? 'internal_error';
+  const retryable = typed ? typed.retryable : true;
+  const httpStatus = err instanceof FetchError ? (err.status ?? null) : null;
+
+  if (err instanceof FetchError && (err.status === 429 || err.status === 503)) {
+    await c.deps.pacer.penalize(c.host, err.retryAfterMs ?? DEFAULT_HOST_PENALTY_MS);
+  }
+  const lastAttempt = c.job.attemptsMade + 1 >= (c.job.opts.attempts ?? 1);
+  const status = retryable && !lastAttempt ? 'retrying' : 'failed';
+  const message = err instanceof Error ? err.message : String(err);
+  try {
+    await c.record({ status, reason, httpStatus, timings: { fetchMs: c.fetchMs, totalMs: Date.now() - c.started } });
+  } catch (recordErr) {
+    // The store itself failing is the more urgent problem: let BullMQ retry the whole job.
+    c.deps.logger.error({ err: recordErr, url: c.job.data.url }, 'could not record the attempt');
+    return recordErr instanceof Error ? recordErr : new Error(String(recordErr));
+  }
+  c.deps.logger.warn({ url: c.job.data.url, jobId: c.job.id, reason, retryable, attempt: c.job.attemptsMade + 1 }, message);
+  return retryable ? (err instanceof Error ? err : new Error(message)) : new UnrecoverableError(`${reason}: ${message}`);
+}
