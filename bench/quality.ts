@@ -6,7 +6,7 @@
  *   npm run bench:quality -- --worst 10   also the ten lowest-F1 pages (for iterating)
  */
 import { loadPages } from './lib/dataset.js';
-import { ourExtractor, readabilityExtractor, type Extractor } from './lib/extractors.js';
+import { genericExtractor, ourExtractor, readabilityExtractor, type Extractor } from './lib/extractors.js';
 import { bootstrapStd, scorePage, summarize, type PageScore } from './lib/metric.js';
 
 /** F1 our extractor should reach with site rules switched off. */
@@ -14,6 +14,7 @@ const TARGET_F1 = 0.965;
 
 interface Row {
   name: string;
+  givesTitle: boolean;
   scores: PageScore[];
   titles: number;
 }
@@ -32,23 +33,27 @@ function run(extractor: Extractor, pages: ReturnType<typeof loadPages>): Row {
     }
     scores.push(scorePage(page.truth, text));
   }
-  return { name: extractor.name, scores, titles };
+  return { name: extractor.name, givesTitle: extractor.givesTitle, scores, titles };
 }
 
 const fmt = (value: number, std: number): string => `${value.toFixed(3)} ± ${std.toFixed(3)}`;
 
 async function main(): Promise<void> {
   const pages = loadPages();
-  const ours = run(await ourExtractor(), pages);
+  const oursExtractor = await ourExtractor();
+  const ours = run(oursExtractor, pages);
+  // The content stage alone as well, once the pipeline is what "ours" scores: shows what the
+  // cleaning stage adds or costs.
+  const stage = oursExtractor === genericExtractor ? null : run(genericExtractor, pages);
   const reference = run(readabilityExtractor, pages);
   const referenceF1 = summarize(reference.scores).f1;
 
   const header = ['extractor', 'precision', 'recall', 'F1', 'accuracy', 'F1 vs ref', 'with title'];
-  const rows = [ours, reference].map((row) => {
+  const rows = [ours, ...(stage === null ? [] : [stage]), reference].map((row) => {
     const m = summarize(row.scores);
     const s = bootstrapStd(row.scores);
     return [row.name, fmt(m.precision, s.precision), fmt(m.recall, s.recall), fmt(m.f1, s.f1), fmt(m.accuracy, s.accuracy),
-      (m.f1 / referenceF1).toFixed(3), `${row.titles}/${pages.length}`];
+      (m.f1 / referenceF1).toFixed(3), row.givesTitle ? `${row.titles}/${pages.length}` : '-'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');

@@ -21,6 +21,8 @@ export interface ExtractResult {
 
 export interface Extractor {
   name: string;
+  /** False for a stage that has no title to give (the title column then reads "-"). */
+  givesTitle: boolean;
   extract(page: BenchPage): ExtractResult;
 }
 
@@ -44,6 +46,7 @@ export function blocksToText(blocks: Block[]): string {
 
 export const genericExtractor: Extractor = {
   name: 'newsworker parse + generic content',
+  givesTitle: false,
   extract(page) {
     const { document } = parseHtml(page.html);
     return { text: blocksToText(extractGenericContent(document, { baseUrl: page.url })), title: null };
@@ -57,6 +60,7 @@ export const genericExtractor: Extractor = {
 function pipelineExtractor(extractArticle: ExtractArticle): Extractor {
   return {
     name: 'newsworker extractArticle (site rules off)',
+    givesTitle: true,
     extract(page) {
       const article = extractArticle(page.bytes ?? page.html, { url: page.url, contentType: 'text/html', explain: true, siteRules: false });
       if (article === null) return { text: '', title: null };
@@ -84,6 +88,7 @@ export async function ourExtractor(): Promise<Extractor> {
 /** A bare parse, the floor under any cheerio-based extractor. */
 export const cheerioParseOnly: Extractor = {
   name: 'cheerio.load (parse only)',
+  givesTitle: false,
   extract(page) {
     const $ = load(page.html, { xml: { xmlMode: false } });
     return { text: '', title: $('title').length > 0 ? 'x' : null };
@@ -92,6 +97,7 @@ export const cheerioParseOnly: Extractor = {
 
 export const readabilityExtractor: Extractor = {
   name: '@mozilla/readability + linkedom',
+  givesTitle: true,
   extract(page) {
     const { document } = parseHTML(page.html);
     const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
