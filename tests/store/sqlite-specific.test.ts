@@ -141,18 +141,36 @@ describe('a full disk', () => {
 });
 
 describe('several processes', () => {
-  it('4 processes saving one article 5 times each store it once', async () => {
+  const script = join(import.meta.dirname, 'fixtures', 'save-same-article.ts');
+  async function saveFromProcesses(path: string, processes: number, saves: number, variants: number): Promise<string[]> {
+    // Start together once every child has loaded, so their writes overlap.
+    const startAt = String(Date.now() + 2500);
+    const outputs = await Promise.all(
+      Array.from({ length: processes }, () => run(process.execPath, ['--import', 'tsx', script, path, startAt, String(saves), String(variants)])),
+    );
+    return outputs.flatMap(({ stdout }) => JSON.parse(stdout) as string[]);
+  }
+
+  it('4 processes saving one article 5 times each store it once, one version', async () => {
     const path = join(dir, 'multi.db');
     await open(path);
-    const script = join(import.meta.dirname, 'fixtures', 'save-same-article.ts');
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, () => run(process.execPath, ['--import', 'tsx', script, path, '5'])),
-    );
-    const outcomes = outputs.flatMap(({ stdout }) => JSON.parse(stdout) as string[]);
+    const outcomes = await saveFromProcesses(path, 4, 5, 1);
     expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'unchanged')).toHaveLength(19);
     const store = await open(path);
     expect(await store.countArticles()).toBe(1);
     expect(await store.listVersions('cross-process')).toHaveLength(1);
+  });
+
+  it('4 processes editing one article keep exactly one version per reported update', async () => {
+    const path = join(dir, 'edits.db');
+    await open(path);
+    const outcomes = await saveFromProcesses(path, 4, 300, 3);
+    const updates = outcomes.filter((o) => o === 'updated').length;
+    expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(1);
+    expect(updates).toBeGreaterThan(0);
+    const store = await open(path);
+    const versions = await store.listVersions('cross-process');
+    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: updates + 1 }, (_, i) => i + 1));
   });
 });
