@@ -17,6 +17,9 @@ const CLEAN_CASES: [string, string[], string][] = [
   // Separators inside the headline stay when no part names the site.
   ['Brexit: what happens next', ['BBC News', 'bbc'], 'Brexit: what happens next'],
   ['Star Wars Jedi: Fallen Order review – shoots for the moon', ['VG247'], 'Star Wars Jedi: Fallen Order review – shoots for the moon'],
+  // After a colon only the exact site name goes: "AP sources:" opens a headline.
+  ['AP sources: Trump to name new envoy', ['ap'], 'AP sources: Trump to name new envoy'],
+  ['AP: Trump to name new envoy', ['ap'], 'Trump to name new envoy'],
   // A headline that merely mentions the site keeps it.
   ['Netflix stock soars after earnings | Netflix', ['Netflix'], 'Netflix stock soars after earnings'],
   ['Reuters reporters freed in Myanmar - BBC News', ['Reuters'], 'Reuters reporters freed in Myanmar - BBC News'],

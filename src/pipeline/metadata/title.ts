@@ -23,9 +23,17 @@ export function cleanTitle(raw: string, siteNames: string[]): string {
   const keys = siteKeys(siteNames);
   if (keys.length === 0) return title;
   let parts = splitParts(title);
+  // A colon also opens headlines ("AP sources: ..."), so a part it sets off must be exactly the
+  // site name, without the extra word other separators allow.
+  const extraWords = (a: TitlePart, b: TitlePart): number =>
+    title.slice(a.end, b.start).trim() === ':' ? 0 : MAX_EXTRA_WORDS;
   // Strip from both ends, repeatedly: "Title | Section | Site" loses only what names the site.
-  while (parts.length > 1 && namesSite(parts[parts.length - 1]!.text, keys)) parts = parts.slice(0, -1);
-  while (parts.length > 1 && namesSite(parts[0]!.text, keys)) parts = parts.slice(1);
+  while (parts.length > 1) {
+    const last = parts[parts.length - 1]!;
+    if (!namesSite(last.text, keys, extraWords(parts[parts.length - 2]!, last))) break;
+    parts = parts.slice(0, -1);
+  }
+  while (parts.length > 1 && namesSite(parts[0]!.text, keys, extraWords(parts[0]!, parts[1]!))) parts = parts.slice(1);
   const cleaned = title.slice(parts[0]!.start, parts[parts.length - 1]!.end).trim();
   return substantial(cleaned) ? cleaned : title;
 }
@@ -79,7 +87,7 @@ function siteKeys(siteNames: string[]): string[] {
  * True when the part is the site name, give or take one word ("CNN Business", "The Korea
  * Herald", "Reuters.com"): the site name must cover a run of the part's words.
  */
-function namesSite(part: string, keys: string[]): boolean {
+function namesSite(part: string, keys: string[], maxExtraWords: number): boolean {
   const words = part.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
   if (words.length === 0) return false;
   for (const key of keys) {
@@ -87,7 +95,7 @@ function namesSite(part: string, keys: string[]): boolean {
       let joined = '';
       for (let to = from; to < words.length && joined.length < key.length; to++) {
         joined += words[to];
-        if (joined === key && words.length - (to - from + 1) <= MAX_EXTRA_WORDS) return true;
+        if (joined === key && words.length - (to - from + 1) <= maxExtraWords) return true;
       }
     }
   }
