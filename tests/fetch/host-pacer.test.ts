@@ -59,19 +59,20 @@ describe('HostPacer', () => {
     const [a, b] = pacers();
     const granted: number[] = [];
     const poll = async (pacer: HostPacer): Promise<void> => {
-      const until = performance.now() + 650;
+      const until = performance.now() + 1_000;
       while (performance.now() < until) {
-        if ((await pacer.reserve('paced.example', 100)).ok) granted.push(performance.now());
+        if ((await pacer.reserve('paced.example', 200)).ok) granted.push(performance.now());
         await sleep(5);
       }
     };
     await Promise.all([poll(a), poll(b)]);
     granted.sort((x, y) => x - y);
     const gaps = granted.slice(1).map((t, i) => t - granted[i]!);
-    expect(granted.length).toBeGreaterThanOrEqual(5);
-    expect(granted.length).toBeLessThanOrEqual(7);
-    // Local timestamps are taken after the round trip, so allow a few ms of jitter.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+    // Ideal: 5 grants, 200 ms apart. Local timestamps are taken after a round trip on a busy
+    // 2-core machine, so allow jitter; the Redis clock itself never grants inside a gap.
+    expect(granted.length).toBeGreaterThanOrEqual(4);
+    expect(granted.length).toBeLessThanOrEqual(6);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
   });
 
   it('paces hosts independently and treats case and trailing dot as the same host', async () => {
