@@ -10,6 +10,7 @@ import {
   decodeRawPage, encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt, type StoredRawPage,
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
+import { isSearchable } from './fts-query.js';
 import { MIGRATIONS } from './migrations.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
@@ -211,7 +212,7 @@ class PostgresStore implements Store {
     if (bounds.since !== null) where.push(`sort_at >= ${param(bounds.since)}::timestamptz`);
     if (bounds.until !== null) where.push(`sort_at < ${param(bounds.until)}::timestamptz`);
     if (cursor !== null) where.push(`(sort_at, id) < (${param(cursor.sortAt)}::timestamptz, ${param(cursor.id)})`);
-    if (query.q !== undefined && query.q.trim() !== '') where.push(`search @@ websearch_to_tsquery('simple', ${param(query.q)})`);
+    if (query.q !== undefined && isSearchable(query.q)) where.push(`search @@ websearch_to_tsquery('simple', ${param(query.q)})`);
     const rows = await this.query(
       'listArticles',
       `SELECT ${COLUMNS} FROM articles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}

@@ -14,7 +14,7 @@ import {
   decodeRawPage, encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt, type StoredRawPage,
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
-import { toFts5Query } from './fts-query.js';
+import { toFts5Search } from './fts-query.js';
 import { MIGRATIONS } from './migrations.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
@@ -187,8 +187,10 @@ class SqliteStore implements Store {
         const cursor = decodeCursor(query.cursor);
         add('(sort_at, id) < (?, ?)', cursor.sortAt, cursor.id);
       }
-      const match = query.q === undefined ? null : toFts5Query(query.q);
-      if (match !== null) add('seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)', match);
+      const search = query.q === undefined ? null : toFts5Search(query.q);
+      if (search !== null) {
+        add(`seq ${search.negated ? 'NOT IN' : 'IN'} (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`, search.match);
+      }
       const rows = this.sql(
         `SELECT ${COLUMNS} FROM articles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY sort_at DESC, id DESC LIMIT ?`,

@@ -90,6 +90,8 @@ export function queryContract(createHarness: () => Promise<StoreHarness>): void 
       ['or', { q: 'tsunami or election' }, (a) => has('tsunami')(a) || has('election')(a)],
       ['Korean', { q: '태풍' }, has('태풍')],
       ['search within a site', { q: 'earthquake', site: 'koreaherald.com' }, (a) => has('earthquake')(a) && a.site === 'koreaherald.com'],
+      ['only an exclusion', { q: '-earthquake' }, (a) => !has('earthquake')(a)],
+      ['nothing searchable filters nothing', { q: '*** -- ""' }, () => true],
       ['FTS operators typed by a user are words', { q: 'earthquake AND NEAR(' }, (a) => has('earthquake')(a) && has('and')(a) && has('near')(a)],
     ];
 
