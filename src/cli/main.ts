@@ -6,6 +6,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.js';
 import { CliFailure, EXIT } from './exit-codes.js';
 import { registerExtract } from './commands/extract.js';
+import { registerWorker } from './commands/worker.js';
+import { registerEnqueue } from './commands/enqueue.js';
+import { registerArticles } from './commands/articles.js';
+import { registerReprocess } from './commands/reprocess.js';
+import { registerStart } from './commands/start.js';
 
 export function buildProgram(): Command {
   const program = new Command('newsworker')
@@ -13,6 +18,11 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerExtract(program);
+  registerStart(program);
+  registerWorker(program);
+  registerEnqueue(program);
+  registerArticles(program);
+  registerReprocess(program);
   return program;
 }
 
