@@ -200,6 +200,13 @@ describe('extractMetadata: OpenGraph, meta and document fallbacks', () => {
     expect(extract('', '<a rel="author" href="/a/1">Link Author</a>').authors).toEqual(['Link Author']);
   });
 
+  it('walks 10,000 levels of nesting without overflowing the stack', () => {
+    const deep = `${'<div>'.repeat(10_000)}<article><h1><span itemprop="author">Deep Author</span> in a deep headline</h1></article>`;
+    const meta = extract('', deep);
+    expect(meta.title).toBe('Deep Author in a deep headline');
+    expect(meta.authors).toEqual(['Deep Author']);
+  });
+
   it('skips profile URLs in article:author and takes the next source', () => {
     const head = '<meta property="article:author" content="https://www.facebook.com/someone"><meta name="parsely-author" content="Parsely Author">';
     expect(extract(head).authors).toEqual(['Parsely Author']);

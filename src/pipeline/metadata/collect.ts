@@ -4,7 +4,7 @@
  * and itemprop values. Everything later reads these maps instead of running selectors, which
  * keeps the stage at a fraction of a millisecond per page.
  */
-import type { ChildNode, Document, Element } from 'domhandler';
+import type { ChildNode, Document, Element, Text } from 'domhandler';
 import { textContent } from 'domutils';
 
 export interface PageSignals {
@@ -44,7 +44,7 @@ export function collectSignals(document: Document): PageSignals {
     authorLinks: [],
   };
   const walk = new SignalWalk(signals);
-  walk.children(document.children, false);
+  walk.run(document);
   signals.heading = walk.articleHeading ?? walk.firstHeading;
   signals.timeDatetime = walk.articleTime ?? walk.markedTime;
   return signals;
@@ -58,33 +58,52 @@ class SignalWalk {
 
   constructor(private readonly signals: PageSignals) {}
 
-  children(nodes: ChildNode[], inArticle: boolean): void {
-    for (const node of nodes) {
-      if (node.type === 'tag' || node.type === 'script') this.element(node as Element, inArticle);
+  /**
+   * Pre-order, with an explicit stack rather than recursion: tag soup can nest elements ten
+   * thousand levels deep, which would overflow the call stack.
+   */
+  run(root: Document): void {
+    const stack: Element[] = [];
+    const inArticle: boolean[] = [];
+    const pushChildren = (nodes: ChildNode[], flag: boolean): void => {
+      for (let i = nodes.length - 1; i >= 0; i--) {
+        const node = nodes[i]!;
+        if (node.type === 'tag' || node.type === 'script') {
+          stack.push(node as Element);
+          inArticle.push(flag);
+        }
+      }
+    };
+    pushChildren(root.children, false);
+    while (stack.length > 0) {
+      const el = stack.pop()!;
+      const descend = this.element(el, inArticle.pop()!);
+      if (descend !== null) pushChildren(el.children, descend);
     }
   }
 
-  private element(el: Element, inArticle: boolean): void {
+  /** Records what the element says; returns whether its children are inside an article, or null to skip them. */
+  private element(el: Element, inArticle: boolean): boolean | null {
     const name = el.name;
     const attribs = el.attribs;
     switch (name) {
       case 'meta':
         this.meta(attribs);
-        return;
+        return null;
       case 'link':
         if (attribs.href !== undefined && /(?:^|\s)canonical(?:\s|$)/i.test(attribs.rel ?? '')) {
           this.signals.canonicals.push(attribs.href);
         }
-        return;
+        return null;
       case 'script':
         if ((attribs.type ?? '').toLowerCase().trim() === 'application/ld+json') {
           this.signals.jsonLd.push(textContent(el));
         }
-        return;
+        return null;
       case 'title':
         // An <svg><title> is skipped with its svg; the first document title wins.
         this.signals.title ??= textContent(el);
-        return;
+        return null;
       case 'html':
         this.signals.htmlLang ??= attribs.lang ?? attribs['xml:lang'] ?? null;
         break;
@@ -112,10 +131,10 @@ class SignalWalk {
       case 'select':
       case 'textarea':
       case 'button':
-        return;
+        return null;
     }
     if (attribs.itemprop !== undefined) this.itemprop(el);
-    this.children(el.children, inArticle);
+    return inArticle;
   }
 
   private meta(attribs: Record<string, string>): void {
@@ -153,8 +172,25 @@ class SignalWalk {
   }
 }
 
+/** Longest text read from an h1, a link or an itemprop element; the rest is not a headline or a name. */
+const MAX_TEXT = 400;
+
+/**
+ * The element's text, whitespace folded, read iteratively and only up to MAX_TEXT characters:
+ * an itemprop on a page-wide container must not cost a walk of the whole page.
+ */
 function folded(el: Element): string {
-  return textContent(el).replace(/\s+/g, ' ').trim();
+  let text = '';
+  const stack: ChildNode[] = [el];
+  while (stack.length > 0 && text.length <= MAX_TEXT) {
+    const node = stack.pop()!;
+    if (node.type === 'text') text += (node as Text).data;
+    else if (node.type === 'tag') {
+      const children = (node as Element).children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
+  }
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function push(map: Map<string, string[]>, key: string, value: string): void {
