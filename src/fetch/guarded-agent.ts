@@ -36,7 +36,7 @@ export function createGuardedLookup(allow: AllowList, resolve: Resolver, timings
     resolve(hostname)
       .then((answers) => {
         timings?.record(hostname, startedAt, performance.now() - startedAt);
-        const family = options.family === 4 || options.family === 6 ? options.family : 0;
+        const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
         const usable = family === 0 ? answers : answers.filter((a) => a.family === family);
         assertPublicAddresses(hostname, answers, allow);
         if (usable.length === 0) throw new FetchError('dns_not_found', `no IPv${family} address for ${hostname}`);

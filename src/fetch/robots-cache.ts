@@ -25,9 +25,11 @@ export interface RobotsCacheOptions {
 
 export type RobotsVerdict =
   | { allowed: true; crawlDelayMs: number | undefined }
-  | { allowed: false; reason: 'robots_disallowed' | 'robots_unavailable' };
+  | { allowed: false; reason: 'robots_disallowed' }
+  /** `cause` is why robots.txt could not be read (often the reason the page would fail too). */
+  | { allowed: false; reason: 'robots_unavailable'; cause: unknown };
 
-type Policy = { kind: 'rules'; robot: Robot } | { kind: 'allow_all' } | { kind: 'unavailable' };
+type Policy = { kind: 'rules'; robot: Robot } | { kind: 'allow_all' } | { kind: 'unavailable'; cause: unknown };
 
 interface Entry {
   expiresAt: number;
@@ -66,7 +68,7 @@ export class RobotsCache {
       case 'allow_all':
         return { allowed: true, crawlDelayMs: undefined };
       case 'unavailable':
-        return { allowed: false, reason: 'robots_unavailable' };
+        return { allowed: false, reason: 'robots_unavailable', cause: policy.cause };
       case 'rules': {
         // undefined means "not this origin's file", which cannot happen here; treat as allowed.
         if (policy.robot.isAllowed(target.href, this.token) === false) return { allowed: false, reason: 'robots_disallowed' };
@@ -87,11 +89,12 @@ export class RobotsCache {
     const verdict = await this.check(url, signal);
     if (verdict.allowed) return;
     const href = String(url);
-    const message =
-      verdict.reason === 'robots_disallowed'
-        ? `robots.txt disallows ${href}`
-        : `robots.txt of ${new URL(href).origin} is unavailable; not fetching for now`;
-    throw new FetchError(verdict.reason, message, { url: href });
+    if (verdict.reason === 'robots_disallowed') throw new FetchError(verdict.reason, `robots.txt disallows ${href}`, { url: href });
+    const why = verdict.cause instanceof FetchError ? verdict.cause.reason : 'error';
+    throw new FetchError(verdict.reason, `robots.txt of ${new URL(href).origin} is unavailable (${why}); not fetching for now`, {
+      url: href,
+      cause: verdict.cause,
+    });
   }
 
   /** Forget everything (tests, config reload). */
@@ -125,7 +128,7 @@ export class RobotsCache {
       return { kind: 'rules', robot: robotsParser(robotsUrl, text) };
     } catch (err) {
       if (err instanceof FetchError && !err.retryable) return { kind: 'allow_all' };
-      return { kind: 'unavailable' };
+      return { kind: 'unavailable', cause: err };
     }
   }
 }

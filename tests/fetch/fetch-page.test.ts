@@ -239,6 +239,49 @@ describe('fetchPage: redirects', () => {
   });
 });
 
+describe('fetchPage: network failures', () => {
+  it('reports a refused connection as retryable', async () => {
+    const closed = await startLocalServer({ host: '127.0.0.2' });
+    const url = closed.url('/gone');
+    await closed.close();
+    // With robots on, robots.txt is the first thing refused; the cause names the real failure.
+    const viaRobots = await failure(fetcher.fetchPage(url));
+    expect(viaRobots).toMatchObject({ reason: 'robots_unavailable', retryable: true, cause: { reason: 'connection_refused' } });
+    expect(viaRobots.message).toContain('connection_refused');
+    const direct = createFetcher({ allowCidrs: ALLOW, robots: { enabled: false } });
+    try {
+      expect(await failure(direct.fetchPage(url))).toMatchObject({ reason: 'connection_refused', retryable: true });
+    } finally {
+      await direct.close();
+    }
+  });
+
+  const dnsErrors: Array<[code: string, reason: string, retryable: boolean]> = [
+    ['ENOTFOUND', 'dns_not_found', false],
+    ['EAI_AGAIN', 'dns_failure', true],
+  ];
+  it.each(dnsErrors)('maps resolver error %s to %s', async (code, reason, retryable) => {
+    const failing = createFetcher(
+      { allowCidrs: ALLOW, robots: { enabled: false } },
+      { resolve: async (hostname) => Promise.reject(Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code })) },
+    );
+    try {
+      expect(await failure(failing.fetchPage('http://news.test/a'))).toMatchObject({ reason, retryable });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('reports a connection dropped mid-response as retryable', async () => {
+    site.route('/drop', (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': '1000' });
+      res.write('<p>partial');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    expect(await failure(fetcher.fetchPage(site.url('/drop')))).toMatchObject({ reason: 'connection_reset', retryable: true });
+  });
+});
+
 describe('fetchPage: timeouts and abort', () => {
   // undici ticks its headers and body timers every ~0.5 s, so a 300 ms timeout fires within ~1.3 s;
   // the server stalls for 3 s so the timeout, not the server, ends each case.
