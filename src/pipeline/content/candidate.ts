@@ -17,7 +17,7 @@ export const SIBLING_MAX_LINK_DENSITY = 0.25;
  * Climbing from the container to its parent: worth it when the parent adds at least this much
  * prose (a story cut into several wrapped chunks)...
  */
-export const CLIMB_MIN_EXTRA_PROSE = 200;
+export const CLIMB_MIN_EXTRA_PROSE = 120;
 /** ...and what the parent adds is mostly prose, not teasers or link lists. */
 export const CLIMB_MIN_EXTRA_PROSE_SHARE = 0.75;
 
