@@ -2,6 +2,8 @@
  * The PostgreSQL backend (pg Pool). Transactions run at READ COMMITTED; a save claims a new id with
  * `INSERT ... ON CONFLICT DO NOTHING`, so of N concurrent saves of one id exactly one inserts and the
  * others wait for it to commit, then lock the row (`FOR UPDATE`) and compare content hashes.
+ * Inserts lock their simhash bands (advisory, per transaction) so two near-duplicates saved at the
+ * same moment are still linked; SQLite gets both for free from its single writer.
  */
 import pg from 'pg';
 import type { Article } from '../article.js';
@@ -26,6 +28,9 @@ const placeholders = (count: number, from = 1): string => Array.from({ length: c
 const INSERT_ARTICLE = `INSERT INTO articles (${COLUMNS}) VALUES (${placeholders(ARTICLE_COLUMNS.length)}) ON CONFLICT (id) DO NOTHING`;
 const UPDATE_ARTICLE = `UPDATE articles SET ${ARTICLE_COLUMNS.slice(1).map((column, i) => `${column} = $${i + 1}`).join(', ')},
   updated_at = now() WHERE id = $${ARTICLE_COLUMNS.length}`;
+
+/** First half of the two-part advisory lock keys on simhash bands ("nw"); the second is band and value. */
+const BAND_LOCK_SPACE = 0x6e77;
 
 /** Serializes concurrent migrators (several workers starting at once); any fixed 64-bit key will do. */
 const MIGRATION_LOCK = 4_242_031_917;
@@ -126,6 +131,7 @@ class PostgresStore implements Store {
   private async upsertArticle(client: Client, article: Article): Promise<SaveResult> {
     let existing = await this.lockArticle(client, article.id);
     if (existing === undefined) {
+      await this.lockBands(client, article);
       const duplicateOf = (await this.findNearDuplicate(client, article)) ?? article.duplicateOf;
       const inserted = await client.query(INSERT_ARTICLE, articleValues(article, 1, duplicateOf));
       if (inserted.rowCount === 1) {
@@ -149,6 +155,16 @@ class PostgresStore implements Store {
     await client.query('DELETE FROM simhash_bands WHERE article_id = $1', [article.id]);
     await this.writeBands(client, article);
     return { outcome: 'updated', version: version + 1, duplicateOf };
+  }
+
+  /**
+   * Two near-duplicates share a band, so locking each band value (until commit) makes inserts of
+   * near-duplicates take turns: the later one's candidate query runs after the earlier one committed
+   * and sees it. Keys in ascending order, so two inserts never wait on each other in a cycle.
+   */
+  private async lockBands(client: Client, article: Article): Promise<void> {
+    const keys = simhashBands(article.simhash).map((value, band) => band * 0x10000 + value).sort((a, b) => a - b);
+    await client.query('SELECT pg_advisory_xact_lock($1, key) FROM unnest($2::int[]) AS key', [BAND_LOCK_SPACE, keys]);
   }
 
   /** Candidates sharing a band, through the (band, value) primary key; the earliest stored wins. */

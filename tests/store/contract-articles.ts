@@ -140,6 +140,24 @@ export function articleContract(createHarness: () => Promise<StoreHarness>): voi
       expect(await store.saveArticle(edited)).toEqual({ outcome: 'updated', version: 2, duplicateOf: 'first' });
     });
 
+    it('near-duplicates saved at the same moment from several connections still find each other', async () => {
+      const connections = [store, await harness.open(), await harness.open(), await harness.open()];
+      const random = seededRandom(11);
+      const pairs = Array.from({ length: 12 }, (_, k) => {
+        const simhash = randomSimhash(random);
+        return [
+          makeArticle({ id: `pair${k}-a`, site: 'koreaherald.com', simhash }),
+          makeArticle({ id: `pair${k}-b`, site: 'v.daum.net', simhash: flipBits(simhash, [k, 63 - k]) }),
+        ] as const;
+      });
+      await Promise.all(pairs.flat().map((article, i) => (connections[i % connections.length] as Store).saveArticle(article)));
+      for (const [a, b] of pairs) {
+        const links = [(await store.getArticle(a.id))?.duplicateOf, (await store.getArticle(b.id))?.duplicateOf];
+        // Exactly one of the two was stored first; the other points to it.
+        expect(links.filter((link) => link !== null).sort()).toEqual([links[0] === null ? a.id : b.id]);
+      }
+    });
+
     it('honours a smaller configured distance', async () => {
       const strict = await harness.open({ nearDuplicateDistance: 1 });
       await strict.saveArticle(makeArticle({ id: 'a', simhash: base }));
