@@ -54,6 +54,10 @@ const CANONICAL_META = ['og:url', 'twitter:url'];
 /** More tags than this is a keyword-stuffed meta tag, not the article's tags. */
 const MAX_TAGS = 30;
 
+/**
+ * The page's metadata; fields no source gives are null or []. Only `page.document` is read (the
+ * walk works on domhandler nodes directly); `$` is part of the parsed page every stage takes.
+ */
 export function extractMetadata(page: { $: CheerioAPI; document: Document }, opts: MetadataOptions): PageMetadata {
   const signals = collectSignals(page.document);
   const ld = readJsonLd(signals.jsonLd, opts.url);
