@@ -20,6 +20,11 @@ export const MIN_PROSE_CHARS = 80;
 export const MIN_PROSE_CHARS_IN_P = 20;
 /** A run with more than this share of its characters inside links is navigation, not prose. */
 export const MAX_PROSE_LINK_DENSITY = 0.35;
+/**
+ * A run that opens with a link is held to a lower link density: "<a>Long headline</a> summary" is
+ * a teaser, while a paragraph that happens to open with a linked name has a small link share.
+ */
+export const MAX_TEASER_LINK_DENSITY = 0.15;
 /** Share of a paragraph's credit that goes to its grandparent. */
 export const GRANDPARENT_CREDIT = 0.5;
 /** A layout-hinted element (sidebar, widget) is kept when this share of its text is prose... */
@@ -97,6 +102,8 @@ interface RunContext {
   inParagraph: boolean;
   runText: number;
   runLink: number;
+  /** The run's first text is link text: the shape of a teaser ("<a>Headline</a> Summary..."). */
+  runOpensWithLink: boolean;
 }
 
 /**
@@ -116,12 +123,14 @@ function creditParents(ctx: RunContext, chars: number, stats: Map<Element, Eleme
 }
 
 function closeRun(ctx: RunContext, stats: ElementStats, all: Map<Element, ElementStats>): void {
-  const { runText, runLink } = ctx;
+  const { runText, runLink, runOpensWithLink } = ctx;
   ctx.runText = 0;
   ctx.runLink = 0;
+  ctx.runOpensWithLink = false;
   if (runText === 0) return;
   const minimum = ctx.inParagraph ? MIN_PROSE_CHARS_IN_P : MIN_PROSE_CHARS;
-  if (runText >= minimum && runLink / runText <= MAX_PROSE_LINK_DENSITY) {
+  const maxLinkDensity = runOpensWithLink ? MAX_TEASER_LINK_DENSITY : MAX_PROSE_LINK_DENSITY;
+  if (runText >= minimum && runLink / runText <= maxLinkDensity) {
     stats.prose += runText;
     stats.paragraphs++;
     creditParents(ctx, runText, all);
@@ -153,6 +162,7 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       }
       const ctx = contexts[contexts.length - 1];
       if (ctx !== undefined) {
+        if (ctx.runText === 0 && linkDepth > 0) ctx.runOpensWithLink = true;
         ctx.runText += n;
         if (linkDepth > 0) ctx.runLink += n;
       }
@@ -198,7 +208,7 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
     if (!INLINE_TAGS.has(tag)) {
       const outer = contexts[contexts.length - 1];
       if (outer !== undefined) closeRun(outer, stats.get(outer.el) as ElementStats, stats);
-      contexts.push({ el, inParagraph: tag === 'p' || (outer?.inParagraph ?? false), runText: 0, runLink: 0 });
+      contexts.push({ el, inParagraph: tag === 'p' || (outer?.inParagraph ?? false), runText: 0, runLink: 0, runOpensWithLink: false });
     }
     stack.push({ node: el, exit: true });
     for (let i = el.children.length - 1; i >= 0; i--) stack.push({ node: el.children[i] as AnyNode, exit: false });
