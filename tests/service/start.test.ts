@@ -59,8 +59,8 @@ describe('newsworker start', () => {
 
     await until(async () => (log.includes('newsworker is running') ? true : null), 30_000);
     const redis = new Redis(`redis://127.0.0.1:${LOCAL_REDIS_PORT}`);
-    const config = await redis.config('GET', 'maxmemory-policy');
-    const aof = await redis.config('GET', 'appendonly');
+    const config = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const aof = (await redis.config('GET', 'appendonly')) as string[];
     await redis.quit();
     expect(config[1]).toBe('noeviction');
     expect(aof[1]).toBe('yes');
