@@ -189,22 +189,17 @@ describe('decodeInput: refused inputs', () => {
     expect(decodeInput(Buffer.from(html), {}).text).toBe(html);
   });
 
-  it('refuses a 50 MB page before decoding it (well under a millisecond of work)', () => {
+  // Speed is measured in bench/; the timeouts here only guard against hangs.
+  it('refuses a 50 MB page before decoding it', { timeout: 2_000 }, () => {
     const huge = Buffer.alloc(50 * 1024 * 1024, 0x61);
-    const started = performance.now();
     const err = inputError(() => decodeInput(huge, {}));
     expect(err.reason).toBe('too_large');
-    expect(performance.now() - started).toBeLessThan(20);
   });
 
-  it('decodes a 1 MB page in a few milliseconds', () => {
+  it('decodes a 1 MB page', { timeout: 2_000 }, () => {
     const html = page('utf-8', '<p>Hello world, ünïcode text here.</p>\n'.repeat(25_000));
-    const bytes = Buffer.from(html);
-    decodeInput(bytes, {});
-    const started = performance.now();
-    const result = decodeInput(bytes, {});
+    const result = decodeInput(Buffer.from(html), {});
     expect(result.text.length).toBe(html.length);
-    expect(performance.now() - started).toBeLessThan(50);
   });
 });
 

@@ -127,16 +127,14 @@ describe('renderBlocksHtml', () => {
     expect(sanitizeHtml(out, { baseUrl: BASE })).toBe(out);
   });
 
-  it('sanitizes 200 blocks quickly', () => {
+  // Speed is measured in bench/; this only guards against a hang on a long body.
+  it('sanitizes 200 blocks', { timeout: 5_000 }, () => {
     const blocks: Block[] = Array.from({ length: 200 }, (_, i) => ({
       tag: 'p',
       text: `Paragraph ${i}`,
       html: `Paragraph <a href="/p/${i}">${i}</a> with <strong>some</strong> words and more words to read.`,
     }));
-    renderBlocksHtml(blocks, { baseUrl: BASE });
-    const started = performance.now();
     const out = renderBlocksHtml(blocks, { baseUrl: BASE });
     expect(out.split('\n')).toHaveLength(200);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 });
