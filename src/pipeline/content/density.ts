@@ -53,7 +53,7 @@ export interface ElementStats {
   paragraphs: number;
   /** Prose characters credited by the paragraphs this element holds directly (see creditParents). */
   credit: number;
-  /** Holds the headline or an explicit article element: a page wrapper, never boilerplate. */
+  /** Holds the headline or the main element: a page wrapper, never boilerplate. */
   anchor: boolean;
   /** Innermost ancestor with unlikely hints, if any: candidates inside a pruned one are out. */
   hinted: Element | null;
@@ -65,8 +65,11 @@ export interface DensityMap {
   unlikely: Set<Element>;
 }
 
-/** Elements whose presence marks a subtree as holding the article (see `anchor`). */
-const ANCHOR_TAGS: ReadonlySet<string> = new Set(['h1', 'article', 'main']);
+/**
+ * Elements whose presence marks a subtree as holding the article (see `anchor`). Not `article`:
+ * comment threads and teaser lists mark up each entry as one.
+ */
+const ANCHOR_TAGS: ReadonlySet<string> = new Set(['h1', 'main']);
 
 /** How strongly class, id and role say an element is not the article. */
 type Hint = 'none' | 'layout' | 'unlikely';

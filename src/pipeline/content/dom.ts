@@ -20,8 +20,9 @@ export function isElement(node: AnyNode): node is Element {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
 
+/** The parser already lower-cases tag names in HTML mode (`lowerCaseTags`), so this is a read. */
 export function tagName(el: Element): string {
-  return el.name.toLowerCase();
+  return el.name;
 }
 
 export function attr(el: Element, name: string): string | null {

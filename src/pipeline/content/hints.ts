@@ -55,13 +55,16 @@ export const FURNITURE_LINE = new RegExp(
   [
     '^(?:by|por|von|par|di|from)\\s+[\\p{Lu}][^.!?]{0,80}$', // "By Jane Doe and John Roe"
     '^(?:published|updated|posted|last updated|first published|modified)\\b.{0,80}$',
-    '^(?:share|share this|share on|tweet|email|print|follow us|comments?|advertisement|ad|sponsored)\\b.{0,40}$',
+    '^(?:share|share this|share on|tweet|email|print|follow us|comments?|advert|advertisement|ad|sponsored|tags)\\b.{0,40}$',
     '^(?:read more|read next|see also|related|more from|recommended|you may also like|most read|most popular|trending)\\b.{0,120}$',
     '^(?:sign up|subscribe|get the|download the|click here|listen to|watch:|video:|photo:|image:|getty images|ap photo|reuters/)',
     '^(?:image|photo|picture)\\s*(?:copyright|credit|source)\\b',
   ].join('|'),
   'iu',
 );
+
+/** Legal small print: dropped up to LEGAL_LINE_MAX_CHARS, longer than other furniture. */
+export const LEGAL_LINE = /^(?:©|\(c\)\s*\d{4}|copyright\b|all rights reserved)/i;
 
 /** A line that is only a date or a time ("Nov 28, 2026 10:04 AM ET", "2026-11-28 10:04"). */
 export const DATE_ONLY_LINE =
