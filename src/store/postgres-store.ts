@@ -13,7 +13,7 @@ import {
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { isSearchable } from './fts-query.js';
-import { MIGRATIONS } from './migrations.js';
+import { openPool, runQuery, runTransaction, type Client } from './postgres-pool.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
   ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, RawPage, RawPageFilter, RawPageInput,
@@ -21,7 +21,6 @@ import type {
 } from './types.js';
 
 type Row = Record<string, unknown>;
-type Client = pg.PoolClient;
 
 const COLUMNS = ARTICLE_COLUMNS.join(', ');
 const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
@@ -32,41 +31,8 @@ const UPDATE_ARTICLE = `UPDATE articles SET ${ARTICLE_COLUMNS.slice(1).map((colu
 /** First half of the two-part advisory lock keys on simhash bands ("nw"); the second is band and value. */
 const BAND_LOCK_SPACE = 0x6e77;
 
-/** Serializes concurrent migrators (several workers starting at once); any fixed 64-bit key will do. */
-const MIGRATION_LOCK = 4_242_031_917;
-
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const applied = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((row) => row.id));
-    for (const migration of MIGRATIONS) {
-      if (applied.has(migration.id)) continue;
-      await client.query(migration.postgres);
-      await client.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 export async function openPostgresStore(connectionString: string, options: StoreOptions = {}): Promise<Store> {
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
-  // An idle client losing its connection emits on the pool; without a listener that kills the process.
-  // The pool drops that client, and the next query reports the failure as a retryable StoreError.
-  pool.on('error', () => undefined);
-  try {
-    await migrate(pool);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw toStoreError(err, 'postgres', 'open');
-  }
+  const pool = await openPool(connectionString, options.poolSize ?? 10);
   return new PostgresStore(pool, options.nearDuplicateDistance ?? DEFAULT_NEAR_DUPLICATE_DISTANCE);
 }
 
@@ -79,35 +45,12 @@ class PostgresStore implements Store {
     private readonly nearDuplicateDistance: number,
   ) {}
 
-  private async query(operation: string, text: string, values: unknown[] = []): Promise<Row[]> {
-    try {
-      return (await this.pool.query<Row>(text, values)).rows;
-    } catch (err) {
-      throw toStoreError(err, 'postgres', operation);
-    }
+  private query(operation: string, text: string, values: unknown[] = []): Promise<Row[]> {
+    return runQuery(this.pool, operation, text, values);
   }
 
-  private async transaction<T>(operation: string, body: (client: Client) => Promise<T>): Promise<T> {
-    let client: Client;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw toStoreError(err, 'postgres', operation);
-    }
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await body(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw toStoreError(err, 'postgres', operation);
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(operation: string, body: (client: Client) => Promise<T>): Promise<T> {
+    return runTransaction(this.pool, operation, body);
   }
 
   async saveArticle(article: Article, raw?: RawPageInput): Promise<SaveResult> {
@@ -116,7 +59,9 @@ class PostgresStore implements Store {
     } catch (err) {
       throw toStoreError(err, 'postgres', 'saveArticle');
     }
-    const storedRaw = raw === undefined ? null : await encodeRawPage(raw);
+    const storedRaw = raw === undefined ? null : await encodeRawPage(raw).catch((err: unknown) => {
+      throw toStoreError(err, 'postgres', 'saveArticle');
+    });
     return this.transaction('saveArticle', async (client) => {
       const result = await this.upsertArticle(client, article);
       if (storedRaw !== null) await this.upsertRawPage(client, article.id, storedRaw);
@@ -305,7 +250,11 @@ class PostgresStore implements Store {
          WHERE article_id > $1${clause} ORDER BY article_id LIMIT $2`,
         [after, ITERATION_BATCH, ...values],
       );
-      for (const row of rows) yield await decodeRawPage(row);
+      for (const row of rows) {
+        yield await decodeRawPage(row).catch((err: unknown) => {
+          throw toStoreError(err, 'postgres', 'iterateRawPages');
+        });
+      }
       const last = rows[rows.length - 1];
       if (last === undefined || rows.length < ITERATION_BATCH) return;
       after = String(last.article_id);

@@ -1,13 +1,10 @@
 /**
- * The SQLite backend (better-sqlite3): one connection per store, WAL so readers never wait for the
- * writer, `synchronous=NORMAL` (durable at each checkpoint, safe against corruption), and every
- * write in a `BEGIN IMMEDIATE` transaction so concurrent writers queue on `busy_timeout` instead of
- * failing on a lock upgrade halfway through. better-sqlite3 is synchronous: a transaction body never
- * awaits, so two saves on one connection cannot interleave.
+ * The SQLite backend (better-sqlite3) on one connection (see ./sqlite-database.ts). Every write runs
+ * in a `BEGIN IMMEDIATE` transaction, so concurrent writers (other connections, other processes)
+ * queue on `busy_timeout` instead of failing on a lock upgrade halfway through. better-sqlite3 is
+ * synchronous: a transaction body never awaits, so two saves on one connection cannot interleave.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Article } from '../article.js';
 import {
   ARTICLE_COLUMNS, ATTEMPT_COLUMNS, ITERATION_BATCH, articleValues, attemptValues, checkQuery, decodeCursor,
@@ -15,7 +12,7 @@ import {
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { toFts5Search } from './fts-query.js';
-import { MIGRATIONS } from './migrations.js';
+import { SQLITE_NOW as NOW, openSqliteDatabase } from './sqlite-database.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
   ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, RawPage, RawPageFilter, RawPageInput,
@@ -28,42 +25,9 @@ const COLUMNS = ARTICLE_COLUMNS.join(', ');
 const PLACEHOLDERS = ARTICLE_COLUMNS.map(() => '?').join(', ');
 const UPDATE_SET = ARTICLE_COLUMNS.slice(1).map((column) => `${column} = ?`).join(', ');
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
-/** Applies the migrations not yet recorded, all in one write transaction. */
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const apply = db.transaction(() => {
-    const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
-    for (const migration of MIGRATIONS) {
-      if (applied.has(migration.id)) continue;
-      db.exec(migration.sqlite);
-      db.prepare(`INSERT INTO schema_migrations (id, applied_at) VALUES (?, ${NOW})`).run(migration.id);
-    }
-  });
-  apply.immediate();
-}
-
 export async function openSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
-  try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    const db = new Database(path, { timeout: busyTimeoutMs });
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
-      migrate(db);
-      return new SqliteStore(db, options.nearDuplicateDistance ?? DEFAULT_NEAR_DUPLICATE_DISTANCE);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-  } catch (err) {
-    throw toStoreError(err, 'sqlite', `open ${path}`);
-  }
+  const db = openSqliteDatabase(path, options);
+  return new SqliteStore(db, options.nearDuplicateDistance ?? DEFAULT_NEAR_DUPLICATE_DISTANCE);
 }
 
 class SqliteStore implements Store {
