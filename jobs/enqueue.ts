@@ -54,6 +54,25 @@ export async function enqueueUrls(
       ? [{ name: 'ingest', data: { url: o.normalizedUrl, origin: opts.origin, hints: requests[i]!.hints, enqueuedAt: now }, opts: { jobId: o.jobId } }]
       : [],
   );
-  if (jobs.length > 0) await queue.addBulk(jobs);
+  if (jobs.length === 0) return outcomes;
+  await clearFinishedJobs(queue, jobs.map((j) => j.opts.jobId));
+  await queue.addBulk(jobs);
   return outcomes;
+}
+
+/**
+ * BullMQ ignores an add whose job id exists, and finished jobs keep their id for a day (see
+ * REMOVE_ON_COMPLETE): without this, a URL enqueued again after it was ingested (an edited page,
+ * a retry after a failure) would be reported as queued and never fetched. Only finished jobs are
+ * removed; a waiting, delayed or running job still absorbs the duplicate. Two callers racing here
+ * still end with one job: a remove of the other's fresh job is followed by an add of the same id,
+ * and a job already running is locked, so its remove is a no-op.
+ */
+async function clearFinishedJobs(queue: Queue<IngestJobData, IngestJobResult>, jobIds: readonly string[]): Promise<void> {
+  await Promise.all(
+    [...new Set(jobIds)].map(async (id) => {
+      const state = await queue.getJobState(id);
+      if (state === 'completed' || state === 'failed') await queue.remove(id);
+    }),
+  );
 }
