@@ -59,6 +59,8 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
     metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     // A job whose worker died is retried once more; a page that kills workers twice fails for good.
     maxStalledCount: 2,
+    lockDuration: settings.lockMs,
+    stalledInterval: settings.stalledIntervalMs,
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   worker.on('failed', (job, err) => {

@@ -34,6 +34,13 @@ const declarations = {
   concurrency: { env: 'NEWSWORKER_CONCURRENCY', schema: int(1).default(8) },
   /** How long SIGTERM waits for running jobs before aborting them. */
   shutdownMs: { env: 'NEWSWORKER_SHUTDOWN_MS', schema: int(0).default(30_000) },
+  /**
+   * How long a job's lock lives without renewal. A worker killed outright (SIGKILL, OOM) holds its
+   * jobs until the lock expires; only then can another worker take them over.
+   */
+  lockMs: { env: 'NEWSWORKER_LOCK_MS', schema: int(100).default(30_000) },
+  /** How often workers look for jobs whose lock expired (stalled) and put them back in the queue. */
+  stalledIntervalMs: { env: 'NEWSWORKER_STALLED_INTERVAL_MS', schema: int(100).default(30_000) },
   headersTimeoutMs: { env: 'NEWSWORKER_HEADERS_TIMEOUT_MS', schema: int(1).default(10_000) },
   bodyTimeoutMs: { env: 'NEWSWORKER_BODY_TIMEOUT_MS', schema: int(1).default(15_000) },
   totalTimeoutMs: { env: 'NEWSWORKER_TOTAL_TIMEOUT_MS', schema: int(1).default(30_000) },
