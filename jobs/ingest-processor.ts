@@ -146,5 +146,8 @@ async function failure(err: unknown, c: FailureContext): Promise<Error> {
     return recordErr instanceof Error ? recordErr : new Error(String(recordErr));
   }
   c.deps.logger.warn({ url: c.job.data.url, jobId: c.job.id, reason, retryable, attempt: c.job.attemptsMade + 1 }, message);
-  return retryable ? (err instanceof Error ? err : new Error(message)) : new UnrecoverableError(`${reason}: ${message}`);
+  // Both kinds lead with the reason code, so a job's failedReason (dashboard, `gave up` log) says
+  // why without a look into the store.
+  const summary = `${reason}: ${message}`;
+  return retryable ? new Error(summary, { cause: err }) : new UnrecoverableError(summary);
 }
