@@ -23,6 +23,7 @@ export const UNLIKELY_SUBSTRINGS = substring([
 export const UNLIKELY_TOKENS = token([
   'ad', 'ads', 'adv', 'dfp', 'gpt', 'share', 'shares', 'nav', 'follow', 'login', 'donate', 'bio',
   'inline-related', 'credit', 'credits', 'sr-only', 'visually-hidden', 'screen-reader-text',
+  'dek', 'standfirst', 'kicker', 'eyebrow',
 ]);
 
 /**
@@ -34,8 +35,8 @@ export const LAYOUT_SUBSTRINGS = substring([
   'pagination', 'promo', 'paywall',
 ]);
 export const LAYOUT_TOKENS = token([
-  'header', 'headline', 'title', 'meta', 'date', 'timestamp', 'published', 'updated', 'dek',
-  'standfirst', 'kicker', 'eyebrow', 'tags', 'tag', 'topics', 'keywords', 'tools', 'toolbar',
+  'header', 'headline', 'title', 'meta', 'date', 'timestamp', 'published', 'updated', 'tags',
+  'tag', 'topics', 'keywords', 'tools', 'toolbar',
   'print', 'hide', 'hidden',
 ]);
 
