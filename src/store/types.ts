@@ -78,7 +78,11 @@ export interface ArticleQuery {
   since?: string;
   /** Exclusive upper bound on the same instant. */
   until?: string;
-  /** Full-text search over title and text: words, "quoted phrases", `-excluded`, `or`. */
+  /**
+   * Full-text search over title and text, PostgreSQL `websearch_to_tsquery` syntax: words (all
+   * required), "quoted phrases", `-excluded`, `or`. Case-insensitive, no stemming. A `q` without any
+   * letter or digit filters nothing.
+   */
   q?: string;
   /** Page size, 1..1000. */
   limit: number;
