@@ -1,0 +1,155 @@
+/**
+ * Fetching a source and listing what it links: a feed, or a sitemap (an index followed to a
+ * bounded depth, children not modified since the last poll skipped). Every request goes through the
+ * polite, SSRF-safe fetcher with conditional GET. Validators are returned, not stored, so the
+ * caller keeps them only once the poll has succeeded: a poll that fails halfway is retried whole.
+ */
+import type { Fetcher, FetchedPage } from '../fetch/index.js';
+import { maxAgeSeconds } from './cadence.js';
+import { SourceError } from './errors.js';
+import { parseFeedDocument } from './feed.js';
+import { isSitemapRoot, parseSitemapDocument, rootElementName, type ParsedSitemap } from './sitemap.js';
+import type { SourceConfig } from './config.js';
+import type { SourceStateStore, Validators } from './state.js';
+import { documentText, gunzipCapped, MAX_DOCUMENT_BYTES } from './xml-text.js';
+
+/** Index → index → urlset is as deep as real sites go. */
+export const MAX_SITEMAP_DEPTH = 3;
+/** Child sitemaps fetched in one poll; the rest wait (unchanged ones are skipped by lastmod first). */
+export const MAX_SITEMAPS_PER_POLL = 100;
+
+export const SOURCE_TYPES = [
+  'application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json',
+  'application/json', 'application/xml', 'text/xml', 'application/x-gzip', 'application/gzip',
+  'application/octet-stream', 'text/plain', 'text/html',
+] as const;
+
+export interface Candidate {
+  url: string;
+  title: string | null;
+  publishedAt: string | null;
+  language: string | null;
+  lastmod: string | null;
+}
+
+export interface Collected {
+  status: 'ok' | 'not_modified';
+  kind: 'feed' | 'sitemap' | null;
+  candidates: Candidate[];
+  /** Sitemap entries left out because their lastmod is not after the last successful poll. */
+  unchanged: number;
+  documents: number;
+  truncated: boolean;
+  ttlMinutes: number | null;
+  maxAgeSeconds: number | null;
+  skipHours?: number[];
+  skipDays?: string[];
+  validators: Array<[string, Validators]>;
+}
+
+export interface CollectDeps {
+  fetcher: Fetcher;
+  /** Validators of each document from the last poll (none for a one-off discovery). */
+  state: Pick<SourceStateStore, 'getValidators'>;
+  /** Byte cap of a feed (a sitemap's is 50 MB). */
+  feedMaxBytes: number;
+  /** Per-host pacing: resolves when the host may be requested. */
+  waitForHost?: (url: string, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Ctx {
+  source: SourceConfig;
+  deps: CollectDeps;
+  /** Start of the last successful poll: sitemap entries not modified since are skipped. */
+  since: string | null;
+  signal?: AbortSignal;
+  out: Collected;
+  visited: Set<string>;
+  sitemapsFetched: number;
+}
+
+type Fetched = { notModified: true; page: FetchedPage } | { notModified: false; page: FetchedPage; text: string };
+
+async function fetchDocument(ctx: Ctx, url: string): Promise<Fetched> {
+  const { deps, source } = ctx;
+  const validators = await deps.state.getValidators(source.id, url);
+  await deps.waitForHost?.(url, ctx.signal);
+  const page = await deps.fetcher.fetchPage(url, {
+    acceptTypes: SOURCE_TYPES,
+    maxBytes: MAX_DOCUMENT_BYTES,
+    etag: validators?.etag,
+    lastModified: validators?.lastModified,
+    signal: ctx.signal,
+  });
+  ctx.out.documents += 1;
+  if (page.notModified) return { notModified: true, page };
+  const body = gunzipCapped(page.body);
+  return { notModified: false, page, text: documentText(body, page.headers['content-type']) };
+}
+
+function remember(ctx: Ctx, url: string, page: FetchedPage): void {
+  if (page.etag !== null || page.lastModified !== null) ctx.out.validators.push([url, { etag: page.etag, lastModified: page.lastModified }]);
+}
+
+const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
+
+function collectFeed(ctx: Ctx, url: string, doc: Extract<Fetched, { notModified: false }>): void {
+  const bytes = Buffer.byteLength(doc.text);
+  if (bytes > ctx.deps.feedMaxBytes) throw new SourceError('too_large', `${url}: feed of ${bytes} bytes exceeds ${ctx.deps.feedMaxBytes}`);
+  const feed = parseFeedDocument(doc.text, doc.page.url);
+  ctx.out.kind = 'feed';
+  ctx.out.candidates.push(...feed.items.map((i) => ({ ...i, lastmod: null })));
+  ctx.out.ttlMinutes = feed.ttlMinutes;
+  ctx.out.skipHours = feed.skipHours;
+  ctx.out.skipDays = feed.skipDays;
+  remember(ctx, url, doc.page);
+}
+
+async function collectSitemap(ctx: Ctx, url: string, doc: Extract<Fetched, { notModified: false }>, ancestors: readonly string[]): Promise<void> {
+  ctx.out.kind = 'sitemap';
+  const sitemap: ParsedSitemap = parseSitemapDocument(doc.text, doc.page.url);
+  ctx.out.truncated ||= sitemap.truncated;
+  if (sitemap.kind === 'urlset') {
+    for (const e of sitemap.entries) {
+      if (notModifiedSince(e.lastmod, ctx.since)) ctx.out.unchanged += 1;
+      else ctx.out.candidates.push({ url: e.url, title: e.title, publishedAt: e.publishedAt, language: e.language, lastmod: e.lastmod });
+    }
+    remember(ctx, url, doc.page);
+    return;
+  }
+  // An index is not kept behind validators: it rarely changes while its children do.
+  const chain = [...ancestors, url];
+  for (const child of sitemap.sitemaps) {
+    if (chain.includes(child.url)) {
+      throw new SourceError('sitemap_loop', `sitemap index loops: ${url} lists ${child.url}, which leads back to it (${chain.join(' → ')})`);
+    }
+    if (chain.length >= MAX_SITEMAP_DEPTH) {
+      throw new SourceError('sitemap_too_deep', `sitemap indexes nested deeper than ${MAX_SITEMAP_DEPTH} levels at ${child.url} (${chain.join(' → ')})`);
+    }
+    if (ctx.visited.has(child.url) || notModifiedSince(child.lastmod, ctx.since)) continue;
+    if (ctx.sitemapsFetched >= MAX_SITEMAPS_PER_POLL) {
+      ctx.out.truncated = true;
+      break;
+    }
+    ctx.visited.add(child.url);
+    ctx.sitemapsFetched += 1;
+    const childDoc = await fetchDocument(ctx, child.url);
+    if (!childDoc.notModified) await collectSitemap(ctx, child.url, childDoc, chain);
+  }
+}
+
+/** Fetches a source and everything it leads to in this poll; throws typed errors (SourceError, FetchError). */
+export async function collectSource(source: SourceConfig, deps: CollectDeps, opts: { since: string | null; signal?: AbortSignal }): Promise<Collected> {
+  const out: Collected = {
+    status: 'ok', kind: source.kind ?? null, candidates: [], unchanged: 0, documents: 0, truncated: false,
+    ttlMinutes: null, maxAgeSeconds: null, validators: [],
+  };
+  const ctx: Ctx = { source, deps, since: opts.since, signal: opts.signal, out, visited: new Set([source.url]), sitemapsFetched: 0 };
+  const doc = await fetchDocument(ctx, source.url);
+  out.maxAgeSeconds = maxAgeSeconds(doc.page.headers['cache-control']);
+  if (doc.notModified) return { ...out, status: 'not_modified' };
+  const kind = source.kind ?? (isSitemapRoot(rootElementName(doc.text)) ? 'sitemap' : 'feed');
+  if (kind === 'feed') collectFeed(ctx, source.url, doc);
+  else await collectSitemap(ctx, source.url, doc, []);
+  return out;
+}

@@ -1,0 +1,154 @@
+/**
+ * One poll of one source: decide whether this tick should fetch at all, collect what the source
+ * lists, keep only the URLs never queued before and not already stored, and queue them newest first
+ * with what the source said of each as fallback metadata. The outcome is written to the source's
+ * state whatever happens, and a failure is a report with a reason, never an exception, so one bad
+ * source cannot stop the others.
+ */
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { NewsworkerError } from '../errors.js';
+import type { AllowList, Fetcher } from '../fetch/index.js';
+import type { Store } from '../store/index.js';
+import { enqueueUrls, validateUrl } from '../../jobs/enqueue.js';
+import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
+import { afterDeferral, cadenceAfterPoll, deferral } from './cadence.js';
+import { collectSource, type Candidate } from './collect.js';
+import type { SourceConfig } from './config.js';
+import type { SourceStateStore } from './state.js';
+
+export interface PollDeps {
+  fetcher: Fetcher;
+  state: SourceStateStore;
+  ingestQueue: Queue<IngestJobData, IngestJobResult>;
+  allow: AllowList;
+  /** URLs already stored as articles are not queued again. */
+  store?: Pick<Store, 'getArticleByUrl'>;
+  feedMaxBytes?: number;
+  waitForHost?: (url: string, signal?: AbortSignal) => Promise<void>;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export interface PollReport {
+  sourceId: string;
+  status: 'ok' | 'not_modified' | 'deferred' | 'failed';
+  /** Failure or deferral reason code. */
+  reason: string | null;
+  message: string | null;
+  /** For a failure: whether trying again soon may help (network), or only a fix at the source. */
+  retryable: boolean;
+  kind: 'feed' | 'sitemap' | null;
+  documents: number;
+  /** Item URLs listed (after lastmod filtering), new ones, and those queued (new ones up to maxItems). */
+  found: number;
+  fresh: number;
+  enqueued: number;
+  /** The queued URLs, newest first. */
+  urls: string[];
+  truncated: boolean;
+}
+
+/** Enqueued in slices, so one huge sitemap does not become one huge Redis transaction. */
+const ENQUEUE_CHUNK = 1000;
+/** Store lookups in flight at once (PostgreSQL round trips). */
+const LOOKUP_CONCURRENCY = 32;
+
+function emptyReport(source: SourceConfig, status: PollReport['status']): PollReport {
+  return { sourceId: source.id, status, reason: null, message: null, retryable: false, kind: null, documents: 0, found: 0, fresh: 0, enqueued: 0, urls: [], truncated: false };
+}
+
+/** Newest first by publication date (or lastmod); undated items after, in the source's order. */
+export function newestFirst<T extends Pick<Candidate, 'publishedAt' | 'lastmod'>>(items: readonly T[]): T[] {
+  const date = (c: T) => c.publishedAt ?? c.lastmod;
+  return items
+    .map((c, i) => ({ c, i, d: date(c) }))
+    .sort((a, b) => (a.d === b.d ? a.i - b.i : a.d === null ? 1 : b.d === null ? -1 : a.d < b.d ? 1 : -1))
+    .map((x) => x.c);
+}
+
+/** Normalized, allowed, deduplicated candidates (the first listing of a URL wins). */
+function normalized(candidates: readonly Candidate[], allow: AllowList): Candidate[] {
+  const byUrl = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const v = validateUrl(c.url, allow);
+    if (v.accepted && !byUrl.has(v.normalizedUrl)) byUrl.set(v.normalizedUrl, { ...c, url: v.normalizedUrl });
+  }
+  return [...byUrl.values()];
+}
+
+async function storedAmong(urls: readonly string[], store: PollDeps['store']): Promise<Set<string>> {
+  const stored = new Set<string>();
+  if (store === undefined) return stored;
+  for (let i = 0; i < urls.length; i += LOOKUP_CONCURRENCY) {
+    const slice = urls.slice(i, i + LOOKUP_CONCURRENCY);
+    const found = await Promise.all(slice.map((u) => store.getArticleByUrl(u)));
+    slice.forEach((u, j) => {
+      if (found[j] !== null) stored.add(u);
+    });
+  }
+  return stored;
+}
+
+export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const state = await deps.state.get(source.id);
+
+  if (!opts.force) {
+    const d = deferral(state, now);
+    if (d !== null) {
+      await deps.state.update(source.id, { ...afterDeferral(state, d), lastOutcome: `deferred:${d.reason}`, lastMessage: d.message });
+      return { ...emptyReport(source, 'deferred'), reason: d.reason, message: d.message };
+    }
+  }
+
+  let report: PollReport;
+  try {
+    const collected = await collectSource(source, { ...deps, feedMaxBytes: deps.feedMaxBytes ?? 8 * 1024 * 1024 }, { since: state.lastSuccessAt, signal: opts.signal });
+    report = { ...emptyReport(source, collected.status), kind: collected.kind, documents: collected.documents, truncated: collected.truncated };
+    let fresh: Candidate[] = [];
+    if (collected.status === 'ok') {
+      const listed = normalized(collected.candidates, deps.allow);
+      const unseen = new Set(await deps.state.unseen(source.id, listed.map((c) => c.url)));
+      const stored = await storedAmong([...unseen], deps.store);
+      fresh = newestFirst(listed.filter((c) => unseen.has(c.url) && !stored.has(c.url)));
+      const chosen = fresh.slice(0, source.maxItems);
+      for (let i = 0; i < chosen.length; i += ENQUEUE_CHUNK) {
+        const outcomes = await enqueueUrls(
+          deps.ingestQueue,
+          chosen.slice(i, i + ENQUEUE_CHUNK).map((c) => ({ url: c.url, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null } })),
+          { allow: deps.allow, origin: `source:${source.id}` },
+        );
+        for (const o of outcomes) if (o.accepted) report.urls.push(o.normalizedUrl);
+      }
+      // Stored URLs are remembered too, so the next poll does not ask the store again.
+      await deps.state.markSeen(source.id, [...report.urls, ...stored], now.getTime());
+      await deps.state.setValidators(source.id, collected.validators);
+      report.found = listed.length;
+      report.fresh = fresh.length;
+      report.enqueued = report.urls.length;
+    }
+    // Sitemap entries are skipped by lastmod against the last complete poll; a poll that left new
+    // URLs for later (maxItems, too many child sitemaps) must not move that mark past them.
+    const complete = report.fresh <= source.maxItems && !collected.truncated;
+    await deps.state.update(source.id, {
+      ...cadenceAfterPoll(state, { fresh: report.enqueued, ttlMinutes: collected.ttlMinutes, maxAgeSeconds: collected.maxAgeSeconds, skipHours: collected.skipHours, skipDays: collected.skipDays }, now),
+      lastPollAt: now.toISOString(),
+      ...(complete ? { lastSuccessAt: now.toISOString() } : {}),
+      lastOutcome: collected.status,
+      lastMessage: collected.status === 'ok' ? `${report.found} listed, ${report.fresh} new, ${report.enqueued} queued` : 'not modified (304)',
+      ...(collected.status === 'ok' ? { itemsFound: report.found, itemsEnqueued: report.enqueued } : { itemsEnqueued: 0 }),
+    });
+  } catch (err) {
+    const typed = err instanceof NewsworkerError ? err : null;
+    report = {
+      ...emptyReport(source, 'failed'),
+      reason: typed?.reason ?? 'internal_error',
+      message: err instanceof Error ? err.message : String(err),
+      retryable: typed?.retryable ?? true,
+    };
+    await deps.state.update(source.id, { lastPollAt: now.toISOString(), lastOutcome: `failed:${report.reason}`, lastMessage: report.message });
+    deps.logger?.warn({ source: source.id, reason: report.reason }, report.message ?? 'poll failed');
+  }
+  return report;
+}

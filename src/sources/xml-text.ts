@@ -1,0 +1,51 @@
+/**
+ * Bytes of a feed or sitemap to text we are willing to parse: gunzipped within the size cap,
+ * decoded by its declared charset, and refused when it declares entities. No parser we use expands
+ * DTD entities, but refusing them outright turns an entity bomb into one clear reason instead of a
+ * document full of literal `&lol9;`.
+ */
+import { gunzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
+import { detectCharset } from '../pipeline/decode.js';
+import { SourceError } from './errors.js';
+
+/** The sitemap protocol's cap on an uncompressed sitemap, also used for feeds served gzipped. */
+export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+
+/** Where a DOCTYPE can be: before the root element, so the first bytes are enough. */
+const PROLOG_BYTES = 64 * 1024;
+
+export function isGzip(body: Uint8Array): boolean {
+  return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
+}
+
+/** Gunzips a `.gz` body (magic bytes decide, not the name); the cap applies to the output. */
+export function gunzipCapped(body: Buffer, maxBytes: number = MAX_DOCUMENT_BYTES): Buffer {
+  if (!isGzip(body)) return body;
+  try {
+    return gunzipSync(body, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new SourceError('too_large', `gzipped document expands past ${maxBytes} bytes`, { cause: err });
+    }
+    throw new SourceError('bad_gzip', `unreadable gzip data: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Throws xml_entities when the prolog declares entities (billion laughs, external entities). */
+export function refuseEntityDeclarations(text: string): void {
+  const prolog = text.slice(0, PROLOG_BYTES);
+  const doctype = /<!DOCTYPE[^[>]*\[/i.exec(prolog);
+  if (doctype !== null && /<!ENTITY/i.test(prolog.slice(doctype.index))) {
+    throw new SourceError('xml_entities', 'the document declares XML entities in its DOCTYPE; refused (no DTD processing)');
+  }
+}
+
+/** Text of an XML or JSON document: BOM, then Content-Type charset, then XML declaration, then UTF-8 sniffing. */
+export function documentText(body: Buffer, contentType: string | undefined): string {
+  const charsetLabel = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
+  const charset = detectCharset(body, charsetLabel);
+  const text = iconv.decode(body, charset);
+  refuseEntityDeclarations(text);
+  return text;
+}
