@@ -30,8 +30,13 @@ const BLOCK_BOUNDARY_TAGS: ReadonlySet<string> = new Set([
 
 const HEADING_TAGS: Readonly<Record<string, BlockTag>> = { h2: 'h2', h3: 'h3', h4: 'h4', h5: 'h4', h6: 'h4' };
 
-/** Class/id words of elements that caption a photo without being a `<figcaption>`. */
-const CAPTION_HINT = /(?:^|[\s_-])(?:wp-caption-text|caption|image-credit|img-caption|photo-caption)(?:$|[\s_-])/;
+/**
+ * Class/id words of elements that caption a photo without being a `<figcaption>`. A substring
+ * match: camelCase class names ("imageEmbedCaption") are common.
+ */
+const CAPTION_HINT = /caption|credit/;
+/** Longer than this, a caption-classed element is a region of the page, walked as usual. */
+const MAX_CAPTION_CHARS = 500;
 
 /** A table cell is laid out like a page region (and walked as one) past this many elements. */
 const CELL_SCAN_LIMIT = 200;
@@ -237,8 +242,11 @@ function enter(el: Element, writer: BlockWriter, stack: StackEntry[]): void {
   if (tag !== 'img' && tag !== 'figure') {
     const hint = classAndId(el);
     if (hint !== '' && CAPTION_HINT.test(hint) && firstImage(el) === null) {
-      writer.caption(textOf(el));
-      return;
+      const text = textOf(el);
+      if (text.length <= MAX_CAPTION_CHARS) {
+        writer.caption(text);
+        return;
+      }
     }
   }
   switch (tag) {
