@@ -21,6 +21,8 @@ export const CLIMB_MIN_EXTRA_PROSE = 120;
 /** ...and what the parent adds is mostly prose, not teasers or link lists. */
 export const CLIMB_MIN_EXTRA_PROSE_SHARE = 0.75;
 
+const WIDEN_BOUNDARY_TAGS: ReadonlySet<string> = new Set(['article', 'main']);
+
 function linkDensity(s: ElementStats): number {
   return s.text === 0 ? 0 : s.link / s.text;
 }
@@ -64,6 +66,8 @@ export function widenContainer(map: DensityMap, top: Element): Element {
       if (extraProse < CLIMB_MIN_EXTRA_PROSE || extraProse < CLIMB_MIN_EXTRA_PROSE_SHARE * extraText) break;
       current = ancestor;
     }
+    // The page's own markup of where the story ends: never gather beyond an <article> or <main>.
+    if (WIDEN_BOUNDARY_TAGS.has(ancestor.name)) break;
     ancestor = ancestor.parent;
   }
   return current;
@@ -73,7 +77,8 @@ export function widenContainer(map: DensityMap, top: Element): Element {
 export function containerWithSiblings(map: DensityMap, top: Element): Element[] {
   const parent = top.parent;
   const topStats = map.stats.get(top) as ElementStats;
-  if (parent === null || !isElement(parent)) return [top];
+  // Beside an <article> stand other articles (the next story of an endless scroll), not more of this one.
+  if (parent === null || !isElement(parent) || WIDEN_BOUNDARY_TAGS.has(top.name)) return [top];
   const threshold = SIBLING_CREDIT_SHARE * candidateScore(topStats);
   const roots: Element[] = [];
   for (const sibling of parent.children) {
