@@ -11,6 +11,7 @@ import { registerEnqueue } from './commands/enqueue.js';
 import { registerArticles } from './commands/articles.js';
 import { registerReprocess } from './commands/reprocess.js';
 import { registerStart } from './commands/start.js';
+import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('newsworker')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerEnqueue(program);
   registerArticles(program);
   registerReprocess(program);
+  registerServe(program);
   return program;
 }
 
