@@ -5,6 +5,9 @@
  * checked afterwards. The guarantee holds up to distance BANDS - 1, hence MAX_NEAR_DUPLICATE_DISTANCE.
  */
 import { StoreError } from './errors.js';
+import { hammingDistance } from '../pipeline/normalize/simhash.js';
+
+export { hammingDistance };
 
 export const BANDS = 4;
 export const MAX_NEAR_DUPLICATE_DISTANCE = BANDS - 1;
@@ -18,18 +21,6 @@ export function simhashBands(simhash: string): number[] {
   const bands: number[] = [];
   for (let band = 0; band < BANDS; band += 1) bands.push(parseInt(simhash.slice(band * 4, band * 4 + 4), 16));
   return bands;
-}
-
-function popcount16(value: number): number {
-  let count = 0;
-  for (let v = value; v !== 0; v &= v - 1) count += 1;
-  return count;
-}
-
-export function hammingDistance(a: string, b: string): number {
-  const bandsA = simhashBands(a);
-  const bandsB = simhashBands(b);
-  return bandsA.reduce((sum, value, band) => sum + popcount16(value ^ (bandsB[band] ?? 0)), 0);
 }
 
 /**
