@@ -43,10 +43,16 @@ function hostWaiter(fetcher: Fetcher, pacer: HostPacer, baseGapMs: number) {
   };
 }
 
-export async function startDiscoveryWorker(settings: Settings, logger: Logger, overrides: DiscoveryOverrides = {}): Promise<RunningDiscovery> {
-  if (!settings.redisUrl) throw new Error('startDiscoveryWorker needs settings.redisUrl');
-  const log = logger.child({ component: 'discover' });
-  const store = overrides.store ?? (await openStore(settings.databaseUrl));
+export interface OpenPollDeps {
+  deps: PollDeps;
+  /** Closes what was opened here (the store only when it was not passed in). */
+  close(): Promise<void>;
+}
+
+/** Everything a poll needs, built from the settings: used by the worker and `sources run`. */
+export async function openPollDeps(settings: Settings & { redisUrl: string }, logger: Logger, store?: Store): Promise<OpenPollDeps> {
+  const ownStore = store === undefined;
+  const theStore = store ?? (await openStore(settings.databaseUrl));
   const fetcher = createFetcher({
     userAgent: settings.userAgent,
     allowCidrs: settings.allowCidrs,
@@ -55,21 +61,34 @@ export async function startDiscoveryWorker(settings: Settings, logger: Logger, o
     totalTimeoutMs: settings.totalTimeoutMs,
     maxBytes: settings.maxBytes,
   });
-  const workerConnection = redisConnection(settings.redisUrl);
   const redis = redisConnection(settings.redisUrl);
-  const queueSettings = { ...settings, redisUrl: settings.redisUrl };
-  const ingestQueue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(redis, queueSettings));
+  const ingestQueue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(redis, settings));
   const pacer = new HostPacer(redis, { keyPrefix: `${settings.queuePrefix}:pace:` });
   const deps: PollDeps = {
     fetcher,
     state: new SourceStateStore(redis, { prefix: settings.queuePrefix }),
     ingestQueue,
     allow: parseAllowList(settings.allowCidrs),
-    store,
+    store: theStore,
     feedMaxBytes: settings.maxBytes,
     waitForHost: hostWaiter(fetcher, pacer, settings.hostGapMs),
-    logger: log,
+    logger,
   };
+  return {
+    deps,
+    async close() {
+      await ingestQueue.close();
+      await Promise.allSettled([fetcher.close(), redis.quit()]);
+      if (ownStore) await theStore.close();
+    },
+  };
+}
+
+export async function startDiscoveryWorker(settings: Settings, logger: Logger, overrides: DiscoveryOverrides = {}): Promise<RunningDiscovery> {
+  if (!settings.redisUrl) throw new Error('startDiscoveryWorker needs settings.redisUrl');
+  const log = logger.child({ component: 'discover' });
+  const { deps, close } = await openPollDeps({ ...settings, redisUrl: settings.redisUrl }, log, overrides.store);
+  const workerConnection = redisConnection(settings.redisUrl);
   const onReport = (r: PollReport) => {
     overrides.onReport?.(r);
     log.info({ source: r.sourceId, status: r.status, reason: r.reason, found: r.found, enqueued: r.enqueued }, r.message ?? r.status);
@@ -94,9 +113,8 @@ export async function startDiscoveryWorker(settings: Settings, logger: Logger, o
         worker.cancelAllJobs('shutdown');
         await closed;
       }
-      await ingestQueue.close();
-      await Promise.allSettled([fetcher.close(), redis.quit(), workerConnection.quit()]);
-      if (!overrides.store) await store.close();
+      await close();
+      await workerConnection.quit();
     })();
     return stopping;
   };

@@ -11,6 +11,8 @@ import { registerEnqueue } from './commands/enqueue.js';
 import { registerArticles } from './commands/articles.js';
 import { registerReprocess } from './commands/reprocess.js';
 import { registerStart } from './commands/start.js';
+import { registerSources } from './commands/sources.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerEnqueue(program);
   registerArticles(program);
   registerReprocess(program);
+  registerSources(program);
+  registerSchedule(program);
   registerServe(program);
   return program;
 }
