@@ -11,7 +11,14 @@ export const LINK_LIST_DENSITY = 0.5;
 /** A header holding more than this share of the container's prose is part of the article. */
 export const HEADER_PROSE_SHARE = 0.5;
 
-const INLINE_LINK_TAGS: ReadonlySet<string> = new Set(['a', 'span', 'b', 'strong', 'em', 'i', 'u', 'small', 'font']);
+/**
+ * Never judged by link density alone: inline markup, and list items (an item that opens with a
+ * linked headline sentence is still body text; the list around many such links is not). A `<p>`
+ * made mostly of a link stays judged: it is usually a "Read more: <a>...</a>" line.
+ */
+const LINK_LIST_EXEMPT_TAGS: ReadonlySet<string> = new Set([
+  'a', 'span', 'b', 'strong', 'em', 'i', 'u', 'small', 'font', 'li',
+]);
 
 export function boilerplateSkipper(map: DensityMap, container: Element): (el: Element) => boolean {
   const containerStats = map.stats.get(container) as ElementStats;
@@ -22,7 +29,7 @@ export function boilerplateSkipper(map: DensityMap, container: Element): (el: El
     if (s === undefined) return false;
     const tag = tagName(el);
     if (tag === 'header' || tag === 'hgroup') return s.prose <= HEADER_PROSE_SHARE * containerStats.prose;
-    if (INLINE_LINK_TAGS.has(tag)) return false;
+    if (LINK_LIST_EXEMPT_TAGS.has(tag)) return false;
     return s.prose === 0 && s.text > 0 && s.link / s.text > LINK_LIST_DENSITY;
   };
 }
