@@ -87,6 +87,7 @@ export function createIngestProcessor(deps: IngestDeps): Processor<IngestJobData
       return { status: saved.outcome, articleId: article.id, version: saved.version, duplicateOf: saved.duplicateOf };
     } catch (err) {
       if (err instanceof DelayedError) throw err;
+      if (signal?.aborted) throw await handBack(job, token, record, started);
       throw await failure(err, { job, host, deps, record, fetchMs, started });
     }
   };
@@ -111,6 +112,22 @@ async function waitForHostSlot(
   if (slot.ok) return;
   await job.moveToDelayed(Date.now() + slot.waitMs + Math.floor(Math.random() * PACING_JITTER_MS), token);
   throw new DelayedError();
+}
+
+/**
+ * The worker aborted this job (the shutdown deadline passed): nothing is wrong with the page, so it
+ * goes back to the queue at once without using up an attempt. Counted as a failure, a job on its
+ * last attempt would be given up for good by a routine restart.
+ */
+async function handBack(
+  job: Job<IngestJobData, IngestJobResult>,
+  token: string | undefined,
+  record: FailureContext['record'],
+  started: number,
+): Promise<DelayedError> {
+  await record({ status: 'delayed', reason: 'shutdown', timings: { totalMs: Date.now() - started } });
+  await job.moveToDelayed(Date.now(), token);
+  return new DelayedError();
 }
 
 interface FailureContext {
