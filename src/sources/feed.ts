@@ -52,6 +52,12 @@ function language(value: unknown): string | null {
   return t === null ? null : t.toLowerCase();
 }
 
+/** An Atom text construct; html and xhtml titles lose their tags (the title is only a hint). */
+function atomText(t: { value?: string; type?: string } | undefined): string | undefined {
+  const value = t?.value;
+  return value !== undefined && (t?.type === 'html' || t?.type === 'xhtml') ? value.replace(/<[^>]*>/g, '') : value;
+}
+
 function item(url: string | null, title: unknown, date: unknown, lang: unknown): ListedItem[] {
   return url === null ? [] : [{ url, title: text(title), publishedAt: toIsoDate(date), language: language(lang) }];
 }
@@ -70,7 +76,7 @@ function itemsOf(parsed: AnyFeed, base: string): ListedItem[] {
       return (parsed.feed.entries ?? []).flatMap((e) => {
         const links = e.links ?? [];
         const link = links.find((l) => (l.rel ?? 'alternate') === 'alternate') ?? links[0];
-        return item(absolute(link?.href, base), e.title, e.published ?? e.updated, link?.hreflang);
+        return item(absolute(link?.href, base), atomText(e.title), e.published ?? e.updated, link?.hreflang);
       });
     case 'rdf': {
       const feedLang = parsed.feed.dc?.languages?.[0];
