@@ -44,7 +44,11 @@ ${extra}
 </body></html>`;
 }
 
-const textOf = (blocks: Block[]): string[] => blocks.map((b) => (b.tag === 'figure' ? `[figure ${b.image?.url} | ${b.image?.caption}]` : `${b.tag}: ${b.text}`));
+const textOf = (blocks: Block[]): string[] =>
+  blocks.map((b) => {
+    if (b.tag === 'figure') return `[figure ${b.image?.url} | ${b.image?.caption}]`;
+    return b.caption === true ? `caption: ${b.text}` : `${b.tag}: ${b.text}`;
+  });
 
 describe('extractGenericContent', () => {
   const cases: { name: string; html: string; expected: string[] }[] = [
@@ -94,6 +98,35 @@ describe('extractGenericContent', () => {
       name: 'a page wrapper whose class has a layout word is not thrown away',
       html: `<html><body><div class="wrapper header-style-2"><h1>T</h1><div class="post"><p>${P1}</p><p>${P2}</p></div>
         <div class="widget"><a href="/x">Tag cloud</a></div></div></body></html>`,
+      expected: [`p: ${P1}`, `p: ${P2}`],
+    },
+    {
+      name: 'the next story of an endless scroll (another <article>) is left out',
+      html: `<html><body><main><article><h1>T</h1><div class="body"><p>${P1}</p><p>${P2}</p><p>${P3}</p></div></article>
+        <article><h2>Next story</h2><div class="body"><p>${P4}</p><p>${P4}</p></div></article></main></body></html>`,
+      expected: [`p: ${P1}`, `p: ${P2}`, `p: ${P3}`],
+    },
+    {
+      name: 'list items opening with a linked sentence stay; a list made of links goes',
+      html: newsPage(`<p>${P1}</p><ol>
+        <li><strong><a href="/x">The council approved the plan on Tuesday night</a>.</strong> It passed seven votes to two after more than four hours of public comment.</li>
+        <li><strong><a href="/y">Opponents say they will take the fight to voters</a>.</strong> A petition to put the plan on next year's ballot is being drafted.</li>
+        </ol><p>${P2}</p><div class="more"><a href="/m1">Council news one</a> <a href="/m2">Council news two</a> <a href="/m3">Council news three</a></div>`),
+      expected: [
+        `p: ${P1}`,
+        "ol: The council approved the plan on Tuesday night. It passed seven votes to two after more than four hours of public comment.\nOpponents say they will take the fight to voters. A petition to put the plan on next year's ballot is being drafted.",
+        `p: ${P2}`,
+      ],
+    },
+    {
+      name: 'captions and credits marked by class only (camelCase too) become caption blocks, not body text',
+      html: newsPage(`<div class="InlineImage-wrapper"><div class="lazy-placeholder"></div><div class="InlineImage-imageEmbedCaption">Officials at the vote.</div>
+        <div class="InlineImage-imageEmbedCredit">Jane Roe | Agency</div></div><p>${P1}</p><p>${P2}</p>`),
+      expected: ['caption: Officials at the vote.', 'caption: Jane Roe | Agency', `p: ${P1}`, `p: ${P2}`],
+    },
+    {
+      name: 'copyright small print at the end of the body is dropped',
+      html: newsPage(`<p>${P1}</p><p>${P2}</p><p>© 2026 Paper Media. All rights reserved. The material on this site may not be reproduced, distributed, transmitted, cached or otherwise used.</p>`),
       expected: [`p: ${P1}`, `p: ${P2}`],
     },
     {

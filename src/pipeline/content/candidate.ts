@@ -7,6 +7,8 @@ import type { Element } from 'domhandler';
 import type { DensityMap, ElementStats } from './density.js';
 import { isElement } from './dom.js';
 
+// Thresholds: calibrated with those of density.ts, see the note there.
+
 /** A sibling joins the container when its own credit reaches this share of the container's... */
 export const SIBLING_CREDIT_SHARE = 0.2;
 /** ...or it is itself a prose paragraph of at least this many characters with few links. */

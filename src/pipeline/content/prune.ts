@@ -6,6 +6,8 @@ import type { Element } from 'domhandler';
 import type { DensityMap, ElementStats } from './density.js';
 import { tagName } from './dom.js';
 
+// Thresholds: calibrated with those of density.ts, see the note there.
+
 /** A link-heavy element without prose is a link list (related stories, tags, share links). */
 export const LINK_LIST_DENSITY = 0.5;
 /** A header holding more than this share of the container's prose is part of the article. */
