@@ -7,6 +7,7 @@
  *   npm run bench:extract [-- --passes 3]
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadPages } from './lib/dataset.js';
 import { cheerioParseOnly, genericExtractor, ourExtractor, readabilityExtractor, type Extractor } from './lib/extractors.js';
@@ -98,6 +99,11 @@ async function main(): Promise<void> {
   const rows = ours.name === genericExtractor.name ? [ours, readability, parseOnly] : [ours, runChild('generic', passes), readability, parseOnly];
 
   console.log(`scrapinghub-aeb: ${pageCount} pages, ${passes} timed passes after one warm-up pass, one process each`);
+  // Timings on a busy machine are not the extractor's: say so rather than print them bare.
+  const [load1] = loadavg();
+  if ((load1 ?? 0) > availableParallelism() - 0.5) {
+    console.log(`note: load average ${(load1 ?? 0).toFixed(1)} on ${availableParallelism()} cores, other work shares the CPU; absolute numbers are low, compare ratios`);
+  }
   const header = ['extractor', 'pages/s', 'vs readability', 'p50 ms', 'p99 ms', 'peak RSS MB'];
   const cells = rows.map((r) => [r.name, r.pagesPerSecond.toFixed(0), (r.pagesPerSecond / readability.pagesPerSecond).toFixed(2) + 'x',
     r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.peakRssMb.toFixed(0)]);
