@@ -61,7 +61,7 @@ describe('extractGenericContent', () => {
       name: 'keeps subheadings, lists, quotes and figures in order; the caption becomes the figure caption',
       html: newsPage(`<p>${P1}</p>
         <figure><img src="/photos/vote.jpg" alt=""><figcaption>Council members vote on Tuesday.</figcaption></figure>
-        <p>${P2}</p><h2>What happens next</h2><p>${P3}</p>
+        <p>${P2}</p><h2 class="section-title">What happens next</h2><p>${P3}</p>
         <ul><li>Bus lines in spring</li><li>Light rail in 2028</li></ul>
         <blockquote><p>"This is a historic day for the city," the mayor said.</p></blockquote><p>${P4}</p>`),
       expected: [

@@ -94,7 +94,7 @@ class BlockWriter {
   flush(): void {
     if (this.text.length === 0 && this.html.length === 0) return;
     const text = foldWhitespace(this.text.join(''));
-    const html = this.html.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?:\s|<br>)+$/g, '');
+    const html = this.html.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?<!\s|<br>)(?:\s|<br>)+$/g, '');
     this.text = [];
     this.html = [];
     const heading = this.heading;

@@ -89,9 +89,13 @@ export function unlikelyHint(el: Element, tag: string): Hint {
   return 'none';
 }
 
-function shouldPrune(hint: Hint, s: ElementStats): boolean {
+/** Subheadings of a story are often classed "section-title" or "header": layout words don't remove them. */
+const SUBHEADING_TAGS: ReadonlySet<string> = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+
+function shouldPrune(hint: Hint, s: ElementStats, tag: string): boolean {
   if (hint === 'none' || s.anchor) return false;
   if (hint === 'unlikely') return true;
+  if (SUBHEADING_TAGS.has(tag)) return false;
   return s.prose < LAYOUT_KEEP_PROSE_SHARE * s.text || s.paragraphs < LAYOUT_KEEP_PARAGRAPHS;
 }
 
@@ -190,7 +194,7 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       if (parentStats !== undefined && (own.anchor || ANCHOR_TAGS.has(tag))) parentStats.anchor = true;
       // A hinted element is pruned on the way out, once we know it is not a page wrapper that
       // happens to carry a word like "header" in its class.
-      if (own.hinted === el && shouldPrune(hints.get(el) ?? 'none', own)) {
+      if (own.hinted === el && shouldPrune(hints.get(el) ?? 'none', own, tag)) {
         unlikely.add(el);
         hintedStack.pop();
         continue;
