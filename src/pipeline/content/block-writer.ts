@@ -1,0 +1,108 @@
+/**
+ * The output side of the block walk: accumulates inline content into a run and turns runs into
+ * paragraphs, headings, list items, quotes, figures and captions as the walker meets boundaries.
+ */
+import type { Element } from 'domhandler';
+import type { Block, BlockTag } from '../types.js';
+import { escapeText, foldWhitespace } from './dom.js';
+
+export class BlockWriter {
+  readonly blocks: Block[] = [];
+  private text: string[] = [];
+  private html: string[] = [];
+  private heading: BlockTag | null = null;
+  /** Depth of `<p>` elements being walked: a `<br>` inside one is a line break, not a new block. */
+  paragraphDepth = 0;
+  /** Items of the lists being walked, innermost last. Nested list items join the outer list. */
+  readonly lists: { tag: 'ul' | 'ol'; items: { text: string; html: string }[] }[] = [];
+  tableDepth = 0;
+
+  constructor(
+    readonly baseUrl: string | null,
+    readonly skip: ((el: Element) => boolean) | undefined,
+  ) {}
+
+  appendText(raw: string): void {
+    this.text.push(raw);
+    this.html.push(escapeText(raw.replace(/\s+/g, ' ')));
+  }
+
+  appendHtml(markup: string, textEquivalent = ''): void {
+    this.html.push(markup);
+    if (textEquivalent !== '') this.text.push(textEquivalent);
+  }
+
+  setHeading(tag: BlockTag): void {
+    this.heading = tag;
+  }
+
+  get inHeading(): boolean {
+    return this.heading !== null;
+  }
+
+  /** Ends the current run: it becomes a paragraph, a heading or a list item. */
+  flush(): void {
+    if (this.text.length === 0 && this.html.length === 0) return;
+    const text = foldWhitespace(this.text.join(''));
+    const html = this.html.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?<!\s|<br>)(?:\s|<br>)+$/g, '');
+    this.text = [];
+    this.html = [];
+    const heading = this.heading;
+    this.heading = null;
+    if (text === '') return;
+    const list = this.lists[this.lists.length - 1];
+    if (list !== undefined && heading === null) {
+      list.items.push({ text, html });
+      return;
+    }
+    this.blocks.push({ tag: heading ?? 'p', text, html });
+  }
+
+  endList(): void {
+    this.flush();
+    const list = this.lists.pop();
+    if (list === undefined || list.items.length === 0) return;
+    const outer = this.lists[this.lists.length - 1];
+    if (outer !== undefined) {
+      outer.items.push(...list.items);
+      return;
+    }
+    this.blocks.push({
+      tag: list.tag,
+      text: list.items.map((item) => item.text).join('\n'),
+      html: list.items.map((item) => `<li>${item.html}</li>`).join(''),
+    });
+  }
+
+  /** Folds the blocks written since `start` into one blockquote; figures stay separate blocks. */
+  endQuote(start: number): void {
+    this.flush();
+    const inner = this.blocks.splice(start);
+    const textual = inner.filter((block) => block.tag !== 'figure' && block.caption !== true);
+    if (textual.length > 0) {
+      this.blocks.push({
+        tag: 'blockquote',
+        text: textual.map((block) => block.text).join('\n'),
+        html: textual.length === 1 ? (textual[0] as Block).html : textual.map((block) => `<p>${block.html}</p>`).join(''),
+      });
+    }
+    for (const block of inner) if (block.tag === 'figure' || block.caption === true) this.blocks.push(block);
+  }
+
+  figure(url: string | null, caption: string | null): void {
+    this.flush();
+    this.blocks.push({ tag: 'figure', text: '', html: '', image: { url, caption, credit: null }, caption: true });
+  }
+
+  /** A caption outside a `<figure>`: attached to the photo just before it, else kept as a caption block. */
+  caption(text: string): void {
+    this.flush();
+    if (text === '') return;
+    const last = this.blocks[this.blocks.length - 1];
+    if (last !== undefined && last.tag === 'figure' && last.image !== undefined && last.image.caption === null) {
+      last.image.caption = text;
+      return;
+    }
+    this.blocks.push({ tag: 'p', text, html: escapeText(text), caption: true });
+  }
+}
