@@ -4,7 +4,8 @@
  * (`/api`), health and metrics, the OpenAPI description (`/docs`), and the admin pages (`/admin`).
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -33,6 +34,21 @@ export function registeredRoutes(app: FastifyInstance): readonly RouteEntry[] {
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
+/**
+ * Unknown properties are refused (400), not silently dropped as Fastify's default does, so a typo
+ * in a filter is not ignored. Query strings and path parameters are text, so they are coerced to
+ * the declared types; JSON bodies are not, so `{"urls": [7]}` is a 400 rather than a URL "7".
+ */
+const validators = {
+  url: new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, strict: false }),
+  body: new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, strict: false }),
+};
+
+const FRAMEWORK_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long'],
+  FST_ERR_BAD_URL: [400, 'bad_request'],
+};
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const app = Fastify({
@@ -43,15 +59,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    // Malformed paths and oversized path parameters are refused before routing; same error shape.
+    frameworkErrors: (err, _req, reply) => {
+      const [status, code] = FRAMEWORK_ERRORS[err.code] ?? [400, 'bad_request'];
+      void (reply as FastifyReply).code(status).send({ error: code, message: err.message });
+    },
     bodyLimit: limits.bodyLimit,
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
     keepAliveTimeout: 5_000,
     // The socket address is the client: X-Forwarded-For is not trusted, so it cannot dodge the rate limit.
     trustProxy: false,
-    // Unknown properties are refused (400), not silently dropped, so a typo in a filter is not ignored.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.body : validators.url).compile(schema));
   const routes: RouteEntry[] = [];
   routeTables.set(app, routes);
   app.addHook('onRoute', (r) => {

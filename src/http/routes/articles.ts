@@ -45,7 +45,7 @@ export function articleRoutes(app: FastifyInstance, deps: AppDeps): void {
     handler: async (req) => deps.store.listArticles(req.query),
   });
 
-  app.get<{ Params: { id: string }; Querystring: { explain?: boolean; format?: 'json' | 'text' | 'markdown' | 'html' } }>('/api/articles/:id', {
+  app.get<{ Params: { id: string }; Querystring: { explain?: '0' | '1' | 'true' | 'false'; format?: 'json' | 'text' | 'markdown' | 'html' } }>('/api/articles/:id', {
     schema: {
       summary: 'One article; `explain=1` adds the removed blocks, `format` picks text, markdown or html',
       tags: ['articles'],
@@ -53,7 +53,7 @@ export function articleRoutes(app: FastifyInstance, deps: AppDeps): void {
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { explain: { type: 'boolean' }, format: { type: 'string', enum: ['json', 'text', 'markdown', 'html'] } },
+        properties: { explain: { type: 'string', enum: ['0', '1', 'true', 'false'] }, format: { type: 'string', enum: ['json', 'text', 'markdown', 'html'] } },
       },
       response: {
         200: {
@@ -73,7 +73,7 @@ export function articleRoutes(app: FastifyInstance, deps: AppDeps): void {
       const stored = await deps.store.getArticle(req.params.id);
       if (stored === null) throw new HttpError(404, 'not_found', `no article ${req.params.id}`);
       let article = stored;
-      if (req.query.explain) {
+      if (req.query.explain === '1' || req.query.explain === 'true') {
         const explained = await explainArticle(deps.store, stored);
         if (explained === null) throw new HttpError(404, 'raw_page_not_found', `the page of ${stored.id} was not kept, so it cannot be explained`);
         article = { ...stored, removed: explained.reextracted?.removed ?? [] };
