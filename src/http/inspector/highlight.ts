@@ -31,7 +31,8 @@ export function htmlPageText(html: string): string {
   while (stack.length > 0) {
     const { node, leaving } = stack.pop()!;
     if (node.type === 'text') {
-      parts.push(node.data);
+      // Line breaks in the source are only whitespace; lines come from block elements.
+      parts.push(node.data.replace(/\s+/g, ' '));
       continue;
     }
     if (node.type !== 'tag' && node.type !== 'root') continue;
