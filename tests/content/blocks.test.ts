@@ -80,6 +80,14 @@ describe('elementToBlocks', () => {
       expected: [p('Text')],
     },
     {
+      name: 'a photo inside a paragraph follows it instead of cutting it; emoji and icons are not photos',
+      html: '<p>Before <img src="/in.jpg"> after <img class="wp-smiley emoji" src="/e.png"> end.</p>',
+      expected: [
+        p('Before after end.'),
+        { tag: 'figure', text: '', html: '', image: { url: 'https://news.example/in.jpg', caption: null, credit: null }, caption: true },
+      ],
+    },
+    {
       name: 'tables flatten to one paragraph per row',
       html: '<table><thead><tr><th>Ticker</th><th>Price</th></tr></thead><tbody><tr><td>ABC</td><td>12.5</td></tr><tr><td></td><td></td></tr></tbody></table>',
       expected: [p('Ticker Price'), p('ABC 12.5')],

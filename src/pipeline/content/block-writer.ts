@@ -16,6 +16,7 @@ export class BlockWriter {
   /** Items of the lists being walked, innermost last. Nested list items join the outer list. */
   readonly lists: { tag: 'ul' | 'ol'; items: { text: string; html: string }[] }[] = [];
   tableDepth = 0;
+  private pendingFigures: Block[] = [];
 
   constructor(
     readonly baseUrl: string | null,
@@ -42,6 +43,14 @@ export class BlockWriter {
 
   /** Ends the current run: it becomes a paragraph, a heading or a list item. */
   flush(): void {
+    this.flushRun();
+    if (this.pendingFigures.length > 0 && this.paragraphDepth === 0) {
+      this.blocks.push(...this.pendingFigures);
+      this.pendingFigures = [];
+    }
+  }
+
+  private flushRun(): void {
     if (this.text.length === 0 && this.html.length === 0) return;
     const text = foldWhitespace(this.text.join(''));
     const html = this.html.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?<!\s|<br>)(?:\s|<br>)+$/g, '');
@@ -90,8 +99,14 @@ export class BlockWriter {
   }
 
   figure(url: string | null, caption: string | null): void {
+    const block: Block = { tag: 'figure', text: '', html: '', image: { url, caption, credit: null }, caption: true };
+    // A photo inside a paragraph must not cut the paragraph in two: it follows the paragraph.
+    if (this.paragraphDepth > 0) {
+      this.pendingFigures.push(block);
+      return;
+    }
     this.flush();
-    this.blocks.push({ tag: 'figure', text: '', html: '', image: { url, caption, credit: null }, caption: true });
+    this.blocks.push(block);
   }
 
   /** A caption outside a `<figure>`: attached to the photo just before it, else kept as a caption block. */

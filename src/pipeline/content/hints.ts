@@ -67,6 +67,10 @@ export const FURNITURE_LINE = new RegExp(
 /** Legal small print: dropped up to LEGAL_LINE_MAX_CHARS, longer than other furniture. */
 export const LEGAL_LINE = /^(?:©|\(c\)\s*\d{4}|copyright\b|all rights reserved)/i;
 
-/** A line that is only a date or a time ("Nov 28, 2026 10:04 AM ET", "2026-11-28 10:04"). */
+/**
+ * A line that is only a date or a time ("Nov 28, 2026 10:04 AM ET", "2026-11-28 10:04"). The
+ * letters after a day or month abbreviation are bounded ("wed" + "nesday", "sep" + "tember"):
+ * two unbounded runs side by side backtrack quadratically.
+ */
 export const DATE_ONLY_LINE =
-  /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s*)?(?:\d{1,4}[-/.\s]\d{1,2}[-/.\s]\d{1,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})(?:[\s,|-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?\.?$/i;
+  /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?\s*)?(?:\d{1,4}[-/.\s]\d{1,2}[-/.\s]\d{1,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?,?\s+\d{4})(?:[\s,|-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?\.?$/i;

@@ -10,6 +10,9 @@ const LAZY_SRC_ATTRIBUTES = ['data-src', 'data-lazy-src', 'data-original', 'data
 const LAZY_SRCSET_ATTRIBUTES = ['srcset', 'data-srcset', 'data-lazy-srcset'];
 const PLACEHOLDER_SRC = /^data:|blank\.|spacer\.|placeholder|transparent\.|1x1\.|pixel\.gif|lazy[-_.]?load/i;
 
+/** Class words of images that are page furniture, not photos of the story. */
+const NOT_A_PHOTO = /emoji|icon|avatar|logo|spinner|loader|sprite|badge/;
+
 /** Under this many pixels (declared width or height) an image is an icon or a tracking pixel. */
 const MIN_IMAGE_SIDE_PX = 50;
 
@@ -56,6 +59,8 @@ function rawImageAddress(img: Element): string | null {
 
 /** The absolute address of an `<img>`, or null for placeholders, icons and tracking pixels. */
 export function imageAddress(img: Element, baseUrl: string | null): string | null {
+  const cls = attr(img, 'class');
+  if (cls !== null && NOT_A_PHOTO.test(cls.toLowerCase())) return null;
   for (const side of ['width', 'height']) {
     const declared = attr(img, side);
     if (declared !== null && /^\d+$/.test(declared) && Number(declared) < MIN_IMAGE_SIDE_PX) return null;
