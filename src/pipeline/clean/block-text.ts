@@ -11,7 +11,7 @@ export function fold(text: string): string {
 
 /** `fold`, also without surrounding punctuation and bullets ("Share:", "| Print |", "▲ Top"). */
 export function foldPhrase(text: string): string {
-  return fold(text.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, ''));
+  return fold(text.replace(/^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$/gu, ''));
 }
 
 export function recordRemoval(ctx: CleanContext, rule: string, text: string): void {
@@ -74,7 +74,7 @@ export function sliceHtmlText(html: string, start: number, end: number): string 
   return dropEmptyInline(out).trim();
 }
 
-const EMPTY_INLINE = /<(a|b|i|em|strong|span)\b[^>]*>\s*<\/\1>/gi;
+const EMPTY_INLINE = /<(a|b|i|em|strong|span)\b[^<>]*>\s*<\/\1>/gi;
 
 function dropEmptyInline(html: string): string {
   let prev: string;

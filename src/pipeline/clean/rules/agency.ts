@@ -6,8 +6,8 @@ import type { Block, Cleaner } from '../../types.js';
 import { boilerplate } from '../boilerplate.js';
 import { dropTrailing, recordRemoval } from '../block-text.js';
 
-const BRACKETED = /\s*\(([^()]{2,40})\)\s*$/u;
-const SLASHED = /\s*(?:\/|—|–|--)\s*([\p{L} .-]{2,30})$/u;
+const BRACKETED = /(?<!\s)\s*\(([^()]{2,40})\)\s*$/u;
+const SLASHED = /(?<!\s)\s*(?:\/|—|–|--)\s*([\p{L} .-]{2,30})$/u;
 
 function agencyOf(raw: string): string | null {
   return boilerplate().agencyByAlias.get(raw.trim().toLowerCase()) ?? null;
@@ -25,7 +25,7 @@ export const agency: Cleaner = {
     }
     if (last === -1) return blocks;
     const block = blocks[last]!;
-    const whole = agencyOf(block.text.replace(/^[(\s—–/-]+|[)\s]+$/gu, ''));
+    const whole = agencyOf(block.text.replace(/^[(\s—–/-]+|(?<![)\s])[)\s]+$/gu, ''));
     if (whole !== null) {
       ctx.agency ??= whole;
       recordRemoval(ctx, 'agency', block.text);

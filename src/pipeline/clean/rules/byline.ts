@@ -21,7 +21,7 @@ export const byline: Cleaner = {
       if (!m) continue;
       if (ctx.authors.length === 0) {
         ctx.authors = m[1]!
-          .split(/\s*(?:,|\band\b|&)\s*/u)
+          .split(/(?<!\s)\s*(?:,|\band\b|&)\s*/u)
           .map((s) => s.trim())
           .filter((s) => s !== '');
       }

@@ -10,7 +10,7 @@ export interface SplitCaption {
 }
 
 /** "(AFP-Yonhap)", "[Reuters]", "(Photo: Kim Hyun-soo)" at the end of a caption. */
-const BRACKETED_TAIL = /\s*[([]([^()[\]]{2,60})[)\]]\s*$/u;
+const BRACKETED_TAIL = /(?<!\s)\s*[([]([^()[\]]{2,60})[)\]]\s*$/u;
 /** "... Photo: Reuters", "... Credit: Getty Images" after the caption's last sentence. */
 const LABELLED_TAIL = /(?:^|[.!?|]\s*|\s[-—–]\s*)((?:photo(?:graph)?s?|image|credit|courtesy(?: of)?)\s*[:/]?\s*[^.!?]{2,60})$/iu;
 /** "AFP-Yonhap", "EPA/Yonhap", "Getty Images": capitalised words joined by - or /. */
@@ -33,7 +33,7 @@ export function splitCredit(text: string, customCredit: RegExp | null = null): S
   const labelled = LABELLED_TAIL.exec(caption);
   if (labelled) {
     const credit = stripCreditLabel(labelled[1]!);
-    const rest = caption.slice(0, caption.length - labelled[1]!.length).replace(/[\s\-—–|]+$/u, '').trim();
+    const rest = caption.slice(0, caption.length - labelled[1]!.length).replace(/(?<![\s\-—–|])[\s\-—–|]+$/u, '').trim();
     if (rest !== '') return { caption: rest, credit };
   }
   return { caption, credit: null };
