@@ -31,14 +31,14 @@ const ROLE_TAIL = /\b(?:writer|editor|correspondent|reporter|contributor|columni
 /** "@handle" after a name, as social bylines print it. */
 const HANDLE = /(?:^|\s)@\w+/g;
 /** A date printed after the name: "JERUSALEM POST STAFF NOVEMBER 20", "Jane Doe Nov 18". */
-const DATE_TAIL = /\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b.*$/i;
+const DATE_TAIL = /(?<!\s)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b.*$/is;
 
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+/gi;
 /** A byline that runs into a bio: "Jane Doe is a reporter at ...". */
-const BIO_TAIL = /\s+(?:is|was)\s+(?:a|an|the)\s.*$/i;
+const BIO_TAIL = /(?<!\s)\s+(?:is|was)\s+(?:a|an|the)\s.*$/is;
 /** A role after a dash or bar: "Jane Doe - Staff Writer", "Jane Doe | Reporter". */
-const TAIL_SEPARATOR = /\s+[-–—|/]\s+|\s*\|\s*/;
+const TAIL_SEPARATOR = /(?<!\s)(?:\s+[-–—|/]\s+|\s*\|\s*)/;
 
 /** Longest plausible single author entry; longer strings are sentences caught by accident. */
 const MAX_NAME_LENGTH = 80;
@@ -65,7 +65,7 @@ function splitByline(value: string): string[] {
   text = text.replace(/\s+/g, ' ').trim().replace(BIO_TAIL, '');
 
   const pieces: string[] = [];
-  for (const part of text.split(/\s*;\s*|\s+(?:and|und|et)\s+|\s*&\s*|\s*,\s*/i)) {
+  for (const part of text.split(/(?<!\s)(?:\s*;\s*|\s+(?:and|und|et)\s+|\s*&\s*|\s*,\s*)/i)) {
     const previous = pieces.length - 1;
     if (CREDENTIAL.test(part) && previous >= 0) continue;
     if (NAME_SUFFIX.test(part) && previous >= 0) {
@@ -92,7 +92,7 @@ function cleanName(piece: string): string | null {
     const kept = separated.filter((s) => !ROLE_WORDS.test(s));
     name = kept[0] ?? '';
   }
-  name = name.replace(DATE_TAIL, '').replace(/^[\s\-–—|:·,.•*]+|[\s\-–—|:·,•*]+$/g, '');
+  name = name.replace(DATE_TAIL, '').replace(/^[\s\-–—|:·,.•*]+|(?<![\s\-–—|:·,•*])[\s\-–—|:·,•*]+$/g, '');
   if (name === '' || name.length > MAX_NAME_LENGTH) return null;
   // Digits mean a date, a time or "2 min read" caught with the byline, not a name.
   if (!/\p{L}/u.test(name) || /\d/.test(name) || ROLE_TAIL.test(name)) return null;

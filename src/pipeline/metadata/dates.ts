@@ -39,7 +39,7 @@ const DOTTED_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(Z)?$/;
 
 const TIME_OF_DAY = /\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|\b(\d{1,2}):(\d{2})(?::(\d{2}))?/i;
-const NUMERIC_OFFSET = /(?:GMT|UTC)?\s*([+-])(\d{2}):?(\d{2})\b|(?:GMT|UTC)([+-])(\d{1,2})\b/;
+const NUMERIC_OFFSET = /(?:GMT|UTC|(?<!\s))\s*([+-])(\d{2}):?(\d{2})\b|(?:GMT|UTC)([+-])(\d{1,2})\b/;
 
 interface Parts {
   year: number;

@@ -75,7 +75,7 @@ function parseLenient(raw: string): Json | undefined {
     // Raw newlines and tabs inside strings: the most common breakage.
     () => text.replace(/[\u0000-\u001f]+/g, ' '),
     // Two objects written one after the other.
-    () => `[${text.replace(/[\u0000-\u001f]+/g, ' ').replace(/}\s*,?\s*{/g, '},{')}]`,
+    () => `[${text.replace(/[\u0000-\u001f]+/g, ' ').replace(/}\s*(?:,\s*)?{/g, '},{')}]`,
     // Single-quoted values, as hand-written templates produce: "description": 'text'.
     () => text.replace(/[\u0000-\u001f]+/g, ' ').replace(/:\s*'((?:[^'\\]|\\.)*)'/g, (_, inner: string) => `: ${JSON.stringify(inner)}`),
   ]) {
@@ -127,7 +127,7 @@ function pickArticle(candidates: Node[], pageUrl: string | null): Node | undefin
 }
 
 function comparableUrl(url: string): string {
-  return url.replace(/^https?:\/\/(?:www\.)?/i, '').replace(/[?#].*$/, '').replace(/\/+$/, '').toLowerCase();
+  return url.replace(/^https?:\/\/(?:www\.)?/i, '').replace(/[?#].*$/s, '').replace(/(?<!\/)\/+$/, '').toLowerCase();
 }
 
 function hasType(node: Node, types: Set<string>): boolean {
@@ -193,7 +193,7 @@ function nodeUrls(node: Node, resolve: (v: Json | undefined) => Json | undefined
   const fromMain = isNode(main) ? text(main['@id']) ?? text(main.url) : text(main);
   for (const url of [fromMain, text(node.url), text(node['@id'])]) {
     // Yoast-style ids carry a fragment ("…/story/#article"); the page is what precedes it.
-    const page = url?.replace(/#.*$/, '') ?? '';
+    const page = url?.replace(/#.*$/s, '') ?? '';
     if (/^(?:https?:)?\/\//i.test(page) || page.startsWith('/')) urls.push(page);
   }
   return urls;

@@ -5,7 +5,7 @@
  */
 
 /** Separators between headline and site name; the colon only counts when followed by a space. */
-const SEPARATOR = /\s+[-|–—·»:]{1,2}\s+|\s*[|·»]\s*|:\s+/g;
+const SEPARATOR = /(?<!\s)(?:\s+[-|–—·»:]{1,2}\s+|\s*[|·»]\s*)|:\s+/g;
 
 /** Words that may accompany the site name in its part: "The Korea Herald", "CNN Business". */
 const MAX_EXTRA_WORDS = 1;
