@@ -67,6 +67,20 @@ describe('elementToBlocks', () => {
       expected: [{ tag: 'figure', text: '', html: '', image: { url: 'https://news.example/l.jpg', caption: null, credit: null }, caption: true }],
     },
     {
+      name: 'the original-size address a CMS keeps beside a resized src wins',
+      html: '<figure><img src="https://cdn.example/thumb/R658x0/?fname=https://cdn.example/a.jpg" data-org-src="https://cdn.example/a.jpg"></figure>',
+      expected: [{ tag: 'figure', text: '', html: '', image: { url: 'https://cdn.example/a.jpg', caption: null, credit: null }, caption: true }],
+    },
+    {
+      name: 'a paragraph repeating the caption under its photo is marked as a caption',
+      html: '<figure><img src="/c.jpg"><figcaption>The mayor. (AP)</figcaption></figure><p>The mayor. (AP)</p><p>Body.</p>',
+      expected: [
+        { tag: 'figure', text: '', html: '', image: { url: 'https://news.example/c.jpg', caption: 'The mayor. (AP)', credit: null }, caption: true },
+        { tag: 'p', text: 'The mayor. (AP)', html: 'The mayor. (AP)', caption: true },
+        p('Body.'),
+      ],
+    },
+    {
       name: 'a caption-classed element after an image becomes its caption',
       html: '<div class="wp-caption"><img src="/p.jpg"><p class="wp-caption-text">Caption here</p></div><p>Text</p>',
       expected: [

@@ -64,7 +64,10 @@ export class BlockWriter {
       list.items.push({ text, html });
       return;
     }
-    this.blocks.push({ tag: heading ?? 'p', text, html });
+    const last = this.blocks[this.blocks.length - 1];
+    // Pages often print a photo's caption again as a paragraph right under it.
+    const repeatsCaption = heading === null && last?.tag === 'figure' && last.image?.caption === text;
+    this.blocks.push(repeatsCaption ? { tag: 'p', text, html, caption: true } : { tag: heading ?? 'p', text, html });
   }
 
   endList(): void {

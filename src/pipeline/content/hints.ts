@@ -60,6 +60,7 @@ export const FURNITURE_LINE = new RegExp(
     '^(?:read more|read next|see also|related|more from|recommended|you may also like|most read|most popular|trending)\\b.{0,120}$',
     '^(?:sign up|subscribe|get the|download the|click here|listen to|watch:|video:|photo:|image:|getty images|ap photo|reuters/)',
     '^(?:image|photo|picture)\\s*(?:copyright|credit|source)\\b',
+    '^(?:back to top|top of page|scroll to top|skip to (?:main )?content)$',
   ].join('|'),
   'iu',
 );

@@ -5,8 +5,14 @@
 import type { Element } from 'domhandler';
 import { attr, isElement, resolveUrl, tagName } from './dom.js';
 
-/** Attributes lazy-loading scripts move the real address to, most specific first. */
-const LAZY_SRC_ATTRIBUTES = ['data-src', 'data-lazy-src', 'data-original', 'data-lazy', 'data-url', 'data-hi-res-src'];
+/**
+ * Attributes holding the real address, most specific first: the original-size photo some CMSs
+ * keep beside a resized `src`, then those lazy-loading scripts move the address to.
+ */
+const LAZY_SRC_ATTRIBUTES = [
+  'data-org-src', 'data-original-src', 'data-orig-file', 'data-full-src',
+  'data-src', 'data-lazy-src', 'data-original', 'data-lazy', 'data-url', 'data-hi-res-src',
+];
 const LAZY_SRCSET_ATTRIBUTES = ['srcset', 'data-srcset', 'data-lazy-srcset'];
 const PLACEHOLDER_SRC = /^data:|blank\.|spacer\.|placeholder|transparent\.|1x1\.|pixel\.gif|lazy[-_.]?load/i;
 
