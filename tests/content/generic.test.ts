@@ -130,6 +130,12 @@ describe('extractGenericContent', () => {
       expected: [`p: ${P1}`, `p: ${P2}`],
     },
     {
+      name: 'a story body in a paywall-classed wrapper is kept; the short subscribe box beside it is not',
+      html: newsPage(`<div class="subscriber-only"><p>${P1}</p><p>${P2}</p><p>${P3}</p></div>
+        <div class="subscribe-box"><p>Subscribe for full access today.</p></div>`),
+      expected: [`p: ${P1}`, `p: ${P2}`, `p: ${P3}`],
+    },
+    {
       name: 'no prose at all: no article',
       html: '<html><body><nav><a href="/">Home</a></nav><div><a href="/a">A</a> <a href="/b">B</a></div></body></html>',
       expected: [],

@@ -14,9 +14,9 @@ const substring = (words: string[]): RegExp => new RegExp(words.join('|'));
  * or they hold the headline (a page wrapper with an unlucky class name).
  */
 export const UNLIKELY_SUBSTRINGS = substring([
-  'comment', 'disqus', 'newsletter', 'subscri', 'related', 'recommend', 'outbrain', 'taboola',
+  'comment', 'disqus', 'newsletter', 'related', 'recommend', 'outbrain', 'taboola',
   'popular', 'mostread', 'most-read', 'trending', 'breadcrumb', 'social', 'sharing', 'share-',
-  'sharebar', 'share_', 'cookie', 'consent', 'signup', 'sign-up', 'sponsor', 'advert',
+  'sharebar', 'share_', 'cookie', 'consent', 'advert',
   'jump-link', 'skip-link', 'read-more', 'readmore', 'more-stories', 'more-from', 'also-read',
   'next-article', 'newsfeed', 'byline', 'author',
 ]);
@@ -28,11 +28,12 @@ export const UNLIKELY_TOKENS = token([
 
 /**
  * Layout words: a sidebar or a widget, but also, on many sites, the column that wraps the story
- * ("main-with-rail", "widget-container"). Pruned only when the element holds little prose.
+ * ("main-with-rail", "widget-container", "subscriber-only", "sponsored-content"). Pruned only
+ * when the element holds little prose.
  */
 export const LAYOUT_SUBSTRINGS = substring([
   'sidebar', 'rail', 'widget', 'masthead', 'banner', 'modal', 'popup', 'menu', 'navbar', 'footer',
-  'pagination', 'promo', 'paywall',
+  'pagination', 'promo', 'paywall', 'subscri', 'signup', 'sign-up', 'sponsor',
 ]);
 export const LAYOUT_TOKENS = token([
   'header', 'headline', 'title', 'meta', 'date', 'timestamp', 'published', 'updated', 'tags',
