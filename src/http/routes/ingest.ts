@@ -93,9 +93,11 @@ export function ingestRoutes(app: FastifyInstance, deps: AppDeps, limits: ApiLim
       response: { 200: jobSchema, 404: { $ref: 'Error#' }, ...errorResponses },
     },
     handler: async (req) => {
+      // State first, then the job: a job read while active and finished before its state is read
+      // would show as completed without its result.
+      const state = await deps.ingestQueue.getJobState(req.params.id);
       const job = await deps.ingestQueue.getJob(req.params.id);
-      if (!job) throw new HttpError(404, 'not_found', `no job ${req.params.id} (finished jobs are kept for a day)`);
-      const state = await job.getState();
+      if (!job || state === 'unknown') throw new HttpError(404, 'not_found', `no job ${req.params.id} (finished jobs are kept for a day)`);
       const last = await deps.store.lastOutcome(job.data.url);
       const result = job.returnvalue ?? null;
       const failed = state === 'failed' || (last !== null && (last.status === 'failed' || last.status === 'retrying'));
