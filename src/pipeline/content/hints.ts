@@ -62,9 +62,20 @@ export const FURNITURE_LINE = new RegExp(
     '^(?:sign up|subscribe|get the|download the|click here|listen to|watch:|video:|photo:|image:|getty images|ap photo|reuters/)',
     '^(?:image|photo|picture)\\s*(?:copyright|credit|source)\\b',
     '^(?:back to top|top of page|scroll to top|skip to (?:main )?content)$',
+    // Contact and follow lines closing a story: "Email Jane Doe at jd@paper.example or follow her..."
+    '^(?:follow|like) (?:us|him|her|them|[\\p{Lu}][\\p{L}\'’]+(?:\\s[\\p{Lu}][\\p{L}\'’]+){0,4}) on (?:twitter|facebook|instagram|linkedin)',
+    '^(?:e-?mail|contact|reach) [^.]{0,80}?\\S+@\\S+',
+    '^have a (?:news )?tip\\b',
   ].join('|'),
   'iu',
 );
+
+/**
+ * A short line holding a year and a clock time and no sentence: a timestamp in any language
+ * ("segunda-feira, 22 de janeiro de 2018 às 0:13"). Checked on lines of up to DATE_TIME_LINE_MAX_CHARS.
+ */
+export const DATE_TIME_LINE = /^(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)[^!?]*(?<!\p{L}{3}\.)$/u;
+export const DATE_TIME_LINE_MAX_CHARS = 60;
 
 /** Legal small print: dropped up to LEGAL_LINE_MAX_CHARS, longer than other furniture. */
 export const LEGAL_LINE = /^(?:©|\(c\)\s*\d{4}|copyright\b|all rights reserved)/i;
