@@ -136,6 +136,17 @@ describe('extractGenericContent', () => {
       expected: [`p: ${P1}`, `p: ${P2}`, `p: ${P3}`],
     },
     {
+      name: 'the body ends at a "related stories" heading, even one inside a hinted box',
+      html: newsPage(`<p>${P1}</p><p>${P2}</p><div class="post-extras"><h3 class="relatedposts-title">Você pode gostar...</h3>
+        <div class="teaser"><p>${P3}</p></div><div class="teaser"><p>${P4}</p></div></div>`),
+      expected: [`p: ${P1}`, `p: ${P2}`],
+    },
+    {
+      name: 'a heading that only starts like an announcement ("Related post: <a>...</a>") is dropped as a link but does not end the body',
+      html: newsPage(`<p>${P1}</p><p>${P2}</p><h3>Related post: <a href="/x">Pickled sprouts</a></h3><p>${P3}</p>`),
+      expected: [`p: ${P1}`, `p: ${P2}`, `p: ${P3}`],
+    },
+    {
       name: 'no prose at all: no article',
       html: '<html><body><nav><a href="/">Home</a></nav><div><a href="/a">A</a> <a href="/b">B</a></div></body></html>',
       expected: [],

@@ -17,6 +17,11 @@ export interface BlockOptions {
   baseUrl: string | null;
   /** Elements for which this returns true are left out with their subtree (boilerplate). */
   skip?: (el: Element) => boolean;
+  /**
+   * Asked of each element before `skip`, with the blocks so far: true ends the walk there (the
+   * body stops at a "related stories" heading). Open lists and quotes are closed as usual.
+   */
+  stopAt?: (el: Element, blocksSoFar: readonly Block[]) => boolean;
 }
 
 /** Inline tags kept in `html`; any other inline element is unwrapped to its content. */
@@ -248,15 +253,25 @@ function leave(exit: Exit, writer: BlockWriter): void {
 export function elementToBlocks(root: Element, opts: BlockOptions): Block[] {
   const writer = new BlockWriter(opts.baseUrl, opts.skip);
   const stack: StackEntry[] = [{ node: root, exit: null }];
+  let stopped = false;
   while (stack.length > 0) {
     const entry = stack.pop() as StackEntry;
     if (entry.exit !== null) {
       leave(entry.exit, writer);
       continue;
     }
+    if (stopped) continue;
     const node = entry.node as AnyNode;
     if (node.type === 'text') writer.appendText((node as unknown as { data: string }).data);
-    else if (isElement(node)) enter(node, writer, stack);
+    else if (isElement(node)) {
+      if (opts.stopAt !== undefined && opts.stopAt(node, writer.blocks)) {
+        // Unwind: still run the exits already on the stack so open lists and quotes are closed.
+        stopped = true;
+        writer.flush();
+        continue;
+      }
+      enter(node, writer, stack);
+    }
   }
   while (writer.lists.length > 0) writer.endList();
   writer.flush();

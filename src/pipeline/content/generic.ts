@@ -4,12 +4,12 @@
  * for the least boilerplate as the article container, and turns it into blocks while leaving out
  * the boilerplate found among the paragraphs.
  */
-import type { Document } from 'domhandler';
+import type { Document, Element } from 'domhandler';
 import type { Block } from '../types.js';
 import { elementToBlocks } from './blocks.js';
 import { bestCandidate, containerWithSiblings, widenContainer } from './candidate.js';
 import { measure } from './density.js';
-import { dropFurniture } from './furniture.js';
+import { dropFurniture, isEndOfBody } from './furniture.js';
 import { boilerplateSkipper } from './prune.js';
 
 export interface GenericOptions {
@@ -28,8 +28,12 @@ export function extractGenericContent(document: Document, opts: GenericOptions):
   }
   if (top === null) return [];
   const blocks: Block[] = [];
+  let ended = false;
+  // Once one root ends at a "related stories" heading, the roots after it are not the story either.
+  const stopAt = (el: Element, soFar: readonly Block[]): boolean => (ended ||= isEndOfBody(el, [...blocks, ...soFar]));
   for (const root of containerWithSiblings(map, widenContainer(map, top))) {
-    blocks.push(...elementToBlocks(root, { baseUrl: opts.baseUrl, skip: boilerplateSkipper(map, root) }));
+    if (ended) break;
+    blocks.push(...elementToBlocks(root, { baseUrl: opts.baseUrl, skip: boilerplateSkipper(map, root), stopAt }));
   }
   return dropFurniture(blocks);
 }

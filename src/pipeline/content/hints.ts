@@ -87,3 +87,19 @@ export const LEGAL_LINE = /^(?:©|\(c\)\s*\d{4}|copyright\b|all rights reserved)
  */
 export const DATE_ONLY_LINE =
   /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?\s*)?(?:\d{1,4}[-/.\s]\d{1,2}[-/.\s]\d{1,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?,?\s+\d{4})(?:[\s,|-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?\.?$/i;
+
+/**
+ * Headings that announce what follows as other stories. The extractor stops the body at such a
+ * heading once some body text came before it. Several languages: the markup is not always hinted.
+ */
+export const RELATED_HEADING = new RegExp(
+  [
+    // en
+    '^(?:related(?: (?:stories|articles|posts|coverage|news|content|reading))?|you (?:may|might) (?:also )?(?:like|enjoy)|more (?:stories|from|on|news|to read)\\b|recommended(?: for you)?|read (?:more|next)|most (?:read|popular|viewed)|trending(?: now)?|don.t miss|popular (?:stories|posts)|also read|latest (?:news|stories))',
+    // pt, es, it, fr, de
+    '^(?:voc[eê] (?:pode|tamb[eé]m pode) gostar|leia (?:tamb[eé]m|mais)|veja (?:tamb[eé]m|mais)|mat[eé]rias? relacionadas?|not[ií]cias relacionadas|te puede interesar|lee tambi[eé]n|m[aá]s noticias|leggi anche|potrebbe interessarti|articoli correlati|(?:[àa] )?lire aussi|sur le m[eê]me sujet|mehr zum thema|das k[öo]nnte sie auch interessieren|weitere artikel)',
+  ]
+    .map((alternatives) => `(?:${alternatives})\\s*[:.…!]*$`)
+    .join('|'),
+  'iu',
+);
