@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import { NewsworkerError } from '../errors.js';
 import type { AllowList, Fetcher } from '../fetch/index.js';
 import type { Store } from '../store/index.js';
-import { enqueueUrls, validateUrl } from '../../jobs/enqueue.js';
+import { validateUrl } from '../../jobs/enqueue.js';
+import { ingestJobId } from '../../jobs/job-id.js';
 import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
 import { afterDeferral, cadenceAfterPoll, deferral } from './cadence.js';
 import { collectSource, type Candidate } from './collect.js';
@@ -49,8 +50,9 @@ export interface PollReport {
   truncated: boolean;
 }
 
-/** Enqueued in slices, so one huge sitemap does not become one huge Redis transaction. */
-const ENQUEUE_CHUNK = 1000;
+/** Enqueued in slices, so one huge sitemap does not become one huge Redis pipeline; a few in flight. */
+const ENQUEUE_CHUNK = 500;
+const ENQUEUE_IN_FLIGHT = 2;
 /** Store lookups in flight at once (PostgreSQL round trips). */
 const LOOKUP_CONCURRENCY = 32;
 
@@ -90,6 +92,29 @@ async function storedAmong(urls: readonly string[], store: PollDeps['store']): P
   return stored;
 }
 
+/**
+ * Adds ingest jobs as enqueueUrls does (same name, data and job id), for URLs already validated
+ * and known to be new. It skips enqueueUrls' per-URL job-state check: that check exists to requeue
+ * a URL whose earlier job finished, which for the poller means the URL was already handled, and
+ * it costs a scan of the wait list per URL, too much for a 50,000-URL sitemap.
+ */
+async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly Candidate[], source: SourceConfig): Promise<void> {
+  const enqueuedAt = new Date().toISOString();
+  const origin = `source:${source.id}`;
+  const slices: Candidate[][] = [];
+  for (let i = 0; i < chosen.length; i += ENQUEUE_CHUNK) slices.push(chosen.slice(i, i + ENQUEUE_CHUNK));
+  const addSlice = (slice: Candidate[]) =>
+    queue.addBulk(
+      slice.map((c) => ({
+        name: 'ingest',
+        data: { url: c.url, origin, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null }, enqueuedAt },
+        opts: { jobId: ingestJobId(c.url) },
+      })),
+    );
+  // Slices in flight together may land in any order among themselves; group by group, the newest go first.
+  for (let i = 0; i < slices.length; i += ENQUEUE_IN_FLIGHT) await Promise.all(slices.slice(i, i + ENQUEUE_IN_FLIGHT).map(addSlice));
+}
+
 export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollReport> {
   const now = (deps.now ?? (() => new Date()))();
   const state = await deps.state.get(source.id);
@@ -113,14 +138,8 @@ export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { f
       const stored = await storedAmong([...unseen], deps.store);
       fresh = newestFirst(listed.filter((c) => unseen.has(c.url) && !stored.has(c.url)));
       const chosen = fresh.slice(0, source.maxItems);
-      for (let i = 0; i < chosen.length; i += ENQUEUE_CHUNK) {
-        const outcomes = await enqueueUrls(
-          deps.ingestQueue,
-          chosen.slice(i, i + ENQUEUE_CHUNK).map((c) => ({ url: c.url, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null } })),
-          { allow: deps.allow, origin: `source:${source.id}` },
-        );
-        for (const o of outcomes) if (o.accepted) report.urls.push(o.normalizedUrl);
-      }
+      await queueForIngest(deps.ingestQueue, chosen, source);
+      report.urls = chosen.map((c) => c.url);
       // Stored URLs are remembered too, so the next poll does not ask the store again.
       await deps.state.markSeen(source.id, [...report.urls, ...stored], now.getTime());
       await deps.state.setValidators(source.id, collected.validators);
