@@ -18,7 +18,7 @@ import { articleRoutes } from './routes/articles.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { sourceRoutes } from './routes/sources.js';
-import { articleSchema, errorSchema } from './schemas.js';
+import { articleListItemSchema, articleSchema, errorSchema } from './schemas.js';
 
 export interface RouteEntry {
   method: string;
@@ -84,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   app.addSchema(errorSchema);
   app.addSchema(articleSchema);
+  app.addSchema(articleListItemSchema);
 
   await app.register(swagger, {
     openapi: {

@@ -56,6 +56,16 @@ export const articleSchema = {
   },
 } as const;
 
+/**
+ * A list item: the article without `text` and `html` unless the list asked for `view=full`. A page of
+ * twenty full articles weighs ~80 KB, most of it text a list rarely shows; the summary is ~10 KB.
+ */
+export const articleListItemSchema = {
+  ...articleSchema,
+  $id: 'ArticleListItem',
+  required: ['id', 'title'],
+} as const;
+
 /** Error responses every route may give, for the OpenAPI description. */
 export const errorResponses = {
   400: { $ref: 'Error#' },

@@ -162,9 +162,13 @@ describe.each(BACKENDS)('API routes on %s', (backend) => {
       expect(seen).toEqual(['a2', 'a1']);
     });
 
-    it('returns articles in the spec format, as stored', async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/articles?site=beta.example&limit=1' });
-      expect((res.json() as { items: Article[] }).items[0]).toEqual(await t.store.getArticle('b2'));
+    it('returns summaries (the spec article without text and html), or with view=full the articles as stored', async () => {
+      const stored = (await t.store.getArticle('b2'))!;
+      const summary = await t.app.inject({ method: 'GET', url: '/api/articles?site=beta.example&limit=1' });
+      const { text: _text, html: _html, ...rest } = stored;
+      expect((summary.json() as { items: unknown[] }).items[0]).toEqual(rest);
+      const full = await t.app.inject({ method: 'GET', url: '/api/articles?site=beta.example&limit=1&view=full' });
+      expect((full.json() as { items: Article[] }).items[0]).toEqual(stored);
     });
 
     it.each([
@@ -172,6 +176,7 @@ describe.each(BACKENDS)('API routes on %s', (backend) => {
       ['?limit=101', 'bad_request'],
       ['?limit=ten', 'bad_request'],
       ['?sort=title', 'bad_request'],
+      ['?view=compact', 'bad_request'],
       ['?since=yesterday', 'invalid_query'],
       ['?cursor=not-a-cursor', 'invalid_cursor'],
     ])('answers 400 for %s', async (query, code) => {

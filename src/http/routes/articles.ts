@@ -19,10 +19,11 @@ const listQuery = {
     q: { type: 'string', minLength: 1, maxLength: 500, description: 'full-text: words, "phrases", -excluded, or' },
     cursor: { type: 'string', minLength: 1, maxLength: 500 },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    view: { type: 'string', enum: ['summary', 'full'], default: 'summary', description: 'summary: without text and html' },
   },
 } as const;
 
-type ListQuery = { site?: string; language?: string; since?: string; until?: string; q?: string; cursor?: string; limit: number };
+type ListQuery = { site?: string; language?: string; since?: string; until?: string; q?: string; cursor?: string; limit: number; view: 'summary' | 'full' };
 
 const CONTENT_TYPES = { text: 'text/plain; charset=utf-8', markdown: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
 
@@ -37,12 +38,17 @@ export function articleRoutes(app: FastifyInstance, deps: AppDeps): void {
           type: 'object',
           additionalProperties: false,
           required: ['items', 'nextCursor'],
-          properties: { items: { type: 'array', items: { $ref: 'Article#' } }, nextCursor: { type: ['string', 'null'] } },
+          properties: { items: { type: 'array', items: { $ref: 'ArticleListItem#' } }, nextCursor: { type: ['string', 'null'] } },
         },
         ...errorResponses,
       },
     },
-    handler: async (req) => deps.store.listArticles(req.query),
+    handler: async (req) => {
+      const { view, ...query } = req.query;
+      const page = await deps.store.listArticles(query);
+      if (view === 'full') return page;
+      return { items: page.items.map(({ text: _text, html: _html, ...summary }) => summary), nextCursor: page.nextCursor };
+    },
   });
 
   app.get<{ Params: { id: string }; Querystring: { explain?: '0' | '1' | 'true' | 'false'; format?: 'json' | 'text' | 'markdown' | 'html' } }>('/api/articles/:id', {

@@ -1,0 +1,176 @@
+/**
+ * API read speed: `GET /api/articles` over 100,000 stored articles (SQLite), filtered and paginated,
+ * under a constant 500 requests/s from a second process (autocannon in bench/api-load.ts), one
+ * scenario at a time. Target: p99 under 50 ms. Reports a table; never fails.
+ *
+ *   npm run bench:api [-- --articles 100000 --rate 500 --seconds 15]
+ *
+ * The seeded database is kept in the temp directory (keyed by the article count) and reused.
+ * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) for the server's queue handle; the
+ * bench uses a queue prefix of its own and deletes it afterwards.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import type { Article } from '../src/article.js';
+import { loadSettings } from '../src/config/settings.js';
+import { startApiServer } from '../src/http/server.js';
+import { openStore, type Store } from '../src/store/index.js';
+import { redisConnection } from '../jobs/queues.js';
+
+const TARGET_P99_MS = 50;
+const SITES = 50;
+const WORDS = (
+  'harbour railway school market bridge council minister election budget export tariff summit ' +
+  'storm flood drought harvest festival museum court verdict police strike union factory chip ' +
+  'battery vaccine hospital teacher student river mountain village city province coast border'
+).split(' ');
+
+const { values: args } = parseArgs({
+  options: {
+    articles: { type: 'string', default: '100000' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '20' },
+  },
+});
+const ARTICLES = Number(args.articles);
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticArticle(i: number, rnd: () => number): Article {
+  const site = `site${i % SITES}.example`;
+  const pick = () => WORDS[Math.floor(rnd() * WORDS.length)]!;
+  const paragraphs = Array.from({ length: 6 }, () => Array.from({ length: 40 }, pick).join(' ') + '.');
+  const text = paragraphs.join('\n\n');
+  const published = new Date(Date.UTC(2026, 0, 1) + Math.floor(rnd() * 330 * 86_400_000)).toISOString();
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
+  const id = `bench${i.toString(36).padStart(8, '0')}`;
+  const url = `https://${site}/news/${i}`;
+  return {
+    id, url, canonicalUrl: url, site, publisher: `Site ${i % SITES}`, title: `${pick()} ${pick()} ${pick()} report ${i}`,
+    authors: ['Desk'], dateline: null, agency: null, publishedAt: published, modifiedAt: null,
+    language: i % 5 === 0 ? 'ko' : 'en', section: null, tags: [], text,
+    html: paragraphs.map((p) => `<p>${p}</p>`).join(''), images: [], wordCount: 240,
+    contentHash: hex(32), simhash: hex(16), duplicateOf: null,
+    fetchedAt: published, extractedAt: published, extractor: 'bench@1',
+  };
+}
+
+async function seededDatabase(count: number): Promise<string> {
+  const path = join(tmpdir(), `newsworker-bench-api-${count}.db`);
+  if (existsSync(path)) return path;
+  const building = `${path}.${process.pid}.building`;
+  const store = await openStore(building);
+  const rnd = random(42);
+  const started = Date.now();
+  for (let i = 0; i < count; i += 1) {
+    await store.saveArticle(syntheticArticle(i, rnd));
+    if ((i + 1) % 10_000 === 0) process.stderr.write(`seeded ${i + 1}/${count} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  await store.close();
+  renameSync(building, path);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
+  return path;
+}
+
+/** Cursors of successive pages, so the load can ask for deep pages as a client paging through would. */
+async function cursorsOf(store: Store, query: { site?: string; limit: number }, pages: number): Promise<string[]> {
+  const cursors: string[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < pages; i += 1) {
+    const page = await store.listArticles({ ...query, ...(cursor ? { cursor } : {}) });
+    if (!page.nextCursor) break;
+    cursors.push(page.nextCursor);
+    cursor = page.nextCursor;
+  }
+  return cursors;
+}
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Asynchronous on purpose: the server runs on this process's event loop and must keep answering. */
+function runLoad(base: string, paths: string[]): Promise<LoadResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./api-load.ts', import.meta.url)), base, String(RATE), String(SECONDS), String(args.connections)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  child.stdin.end(JSON.stringify(paths));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`)))),
+  );
+}
+
+async function main(): Promise<void> {
+  const dbPath = await seededDatabase(ARTICLES);
+  const store = await openStore(dbPath);
+  const settings = {
+    ...loadSettings({}),
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    queuePrefix: `{nwbench-${randomUUID()}}`,
+    host: '127.0.0.1',
+    port: 0,
+  };
+  const server = await startApiServer(settings, pino({ level: 'warn' }), { store, limits: { rateLimitPerMinute: 1_000_000_000 } });
+  const siteCursors = await cursorsOf(store, { site: 'site7.example', limit: 20 }, 50);
+  const allCursors = await cursorsOf(store, { limit: 20 }, 200);
+  const enc = encodeURIComponent;
+  const scenarios: Array<[name: string, paths: string[]]> = [
+    ['newest 20', ['/api/articles?limit=20']],
+    ['site + language', Array.from({ length: SITES }, (_, i) => `/api/articles?site=site${i}.example&language=en&limit=20`)],
+    ['since/until window', Array.from({ length: 30 }, (_, i) => `/api/articles?since=2026-${String((i % 11) + 1).padStart(2, '0')}-01&until=2026-${String((i % 11) + 1).padStart(2, '0')}-15&limit=20`)],
+    ['site, pages 2-50', siteCursors.map((c) => `/api/articles?site=site7.example&limit=20&cursor=${enc(c)}`)],
+    ['pages 2-200', allCursors.map((c) => `/api/articles?limit=20&cursor=${enc(c)}`)],
+    ['q one word', WORDS.slice(0, 20).map((w) => `/api/articles?q=${w}&limit=20`)],
+    ['q + site', WORDS.slice(0, 20).map((w, i) => `/api/articles?q=${w}&site=site${i}.example&limit=20`)],
+  ];
+  console.log(`GET /api/articles, ${(await store.countArticles()).toLocaleString('en')} articles on SQLite, ${RATE} req/s for ${SECONDS} s per scenario, ${args.connections} connections, ${availableParallelism()} cores`);
+  const rows: string[][] = [];
+  for (const [name, paths] of scenarios) {
+    const r = await runLoad(server.url, paths);
+    if (process.env.BENCH_DEBUG) console.error(server.url, paths[0], r);
+    rows.push([name, String(paths.length), r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.non2xx + r.errors), r.p99 < TARGET_P99_MS ? 'yes' : 'NO']);
+  }
+  const header = ['scenario', 'urls', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', `p99<${TARGET_P99_MS}`];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+
+  await server.stop();
+  await store.close();
+  const redis = redisConnection(settings.redisUrl);
+  const keys = await redis.keys(`${settings.queuePrefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+}
+
+await main();
