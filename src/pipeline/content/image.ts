@@ -75,10 +75,17 @@ export function imageAddress(img: Element, baseUrl: string | null): string | nul
   return raw === null ? null : resolveUrl(raw, baseUrl);
 }
 
+/**
+ * Elements looked at when searching a figure or caption box for its photo: a photo sits near the
+ * top of its box, and the cap keeps nested boxes (figures in figures...) from costing O(n²).
+ */
+const IMAGE_SEARCH_LIMIT = 200;
+
 /** The first `<img>` under `root` (iterative: figures can nest deeply), or null. */
 export function firstImage(root: Element): Element | null {
   const stack: Element[] = [root];
-  while (stack.length > 0) {
+  let seen = 0;
+  while (stack.length > 0 && seen++ < IMAGE_SEARCH_LIMIT) {
     const el = stack.pop() as Element;
     if (el !== root && tagName(el) === 'img') return el;
     for (let i = el.children.length - 1; i >= 0; i--) {
