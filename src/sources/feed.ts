@@ -26,10 +26,26 @@ export interface ParsedFeed {
   skipDays: string[];
 }
 
+/** Already in the form toISOString() gives: returned as it is. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// Sitemaps repeat dates (lastmod and publication date are often equal): the last answer is kept.
+let lastDateIn = '';
+let lastDateOut: string | null = null;
+
 export function toIsoDate(value: unknown): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  const ms = Date.parse(value.trim());
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  if (typeof value !== 'string') return null;
+  if (value === lastDateIn) return lastDateOut;
+  const trimmed = value.trim();
+  let out: string | null;
+  if (trimmed === '') out = null;
+  else if (CANONICAL_ISO.test(trimmed)) out = trimmed;
+  else {
+    const ms = Date.parse(trimmed);
+    out = Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  }
+  lastDateIn = value;
+  lastDateOut = out;
+  return out;
 }
 
 function absolute(link: string | undefined | null, base: string): string | null {
