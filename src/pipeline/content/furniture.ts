@@ -33,21 +33,23 @@ function isRelatedHeading(block: Block): boolean {
   return HEADING_TAGS.has(block.tag) && block.text.length <= MAX_RELATED_HEADING_CHARS && RELATED_HEADING.test(block.text);
 }
 
-function bodyCharsOf(blocks: readonly Block[]): number {
+/** Characters of body paragraphs (captions and headings not counted). */
+export function bodyCharsOf(blocks: readonly Block[]): number {
   let chars = 0;
   for (const block of blocks) if (block.tag === 'p' && block.caption !== true) chars += block.text.length;
   return chars;
 }
 
 /**
- * For `elementToBlocks`' `stopAt`: a heading announcing other stories, met after enough body text.
- * Asked of the element itself, because such headings are often inside hinted (pruned) boxes.
+ * For `elementToBlocks`' `stopAt`: a heading announcing other stories, met after enough body text
+ * (`bodyChars` is only called for such a heading). Asked of the element itself, because such
+ * headings are often inside hinted (pruned) boxes.
  */
-export function isEndOfBody(el: Element, blocksSoFar: readonly Block[]): boolean {
+export function isEndOfBody(el: Element, bodyChars: () => number): boolean {
   if (!HEADING_TAGS.has(el.name)) return false;
   const text = textOf(el);
   if (text.length > MAX_RELATED_HEADING_CHARS || !RELATED_HEADING.test(text)) return false;
-  return bodyCharsOf(blocksSoFar) >= MIN_BODY_BEFORE_RELATED;
+  return bodyChars() >= MIN_BODY_BEFORE_RELATED;
 }
 
 /** Drops furniture lines, and everything from a "related stories" heading on. */

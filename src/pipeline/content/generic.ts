@@ -9,7 +9,7 @@ import type { Block } from '../types.js';
 import { elementToBlocks } from './blocks.js';
 import { bestCandidate, containerWithSiblings, widenContainer } from './candidate.js';
 import { measure } from './density.js';
-import { dropFurniture, isEndOfBody } from './furniture.js';
+import { bodyCharsOf, dropFurniture, isEndOfBody } from './furniture.js';
 import { boilerplateSkipper } from './prune.js';
 
 export interface GenericOptions {
@@ -30,7 +30,8 @@ export function extractGenericContent(document: Document, opts: GenericOptions):
   const blocks: Block[] = [];
   let ended = false;
   // Once one root ends at a "related stories" heading, the roots after it are not the story either.
-  const stopAt = (el: Element, soFar: readonly Block[]): boolean => (ended ||= isEndOfBody(el, [...blocks, ...soFar]));
+  const stopAt = (el: Element, soFar: readonly Block[]): boolean =>
+    (ended ||= isEndOfBody(el, () => bodyCharsOf(blocks) + bodyCharsOf(soFar)));
   for (const root of containerWithSiblings(map, widenContainer(map, top))) {
     if (ended) break;
     blocks.push(...elementToBlocks(root, { baseUrl: opts.baseUrl, skip: boilerplateSkipper(map, root), stopAt }));
