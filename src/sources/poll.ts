@@ -53,6 +53,13 @@ export interface PollReport {
 /** Enqueued in slices, so one huge sitemap does not become one huge Redis pipeline; a few in flight. */
 const ENQUEUE_CHUNK = 500;
 const ENQUEUE_IN_FLIGHT = 2;
+/**
+ * Sitemap entries are skipped when their lastmod is older than the last complete poll less this
+ * much: a CDN may have served that poll a sitemap minutes old, and clocks differ. The seen-set
+ * keeps the overlap from queueing anything twice.
+ */
+export const LASTMOD_GRACE_MS = 60 * 60 * 1000;
+
 /** Store lookups in flight at once (PostgreSQL round trips). */
 const LOOKUP_CONCURRENCY = 32;
 
@@ -129,7 +136,8 @@ export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { f
 
   let report: PollReport;
   try {
-    const collected = await collectSource(source, { ...deps, feedMaxBytes: deps.feedMaxBytes ?? 8 * 1024 * 1024 }, { since: state.lastSuccessAt, signal: opts.signal });
+    const since = state.lastSuccessAt === null ? null : new Date(Date.parse(state.lastSuccessAt) - LASTMOD_GRACE_MS).toISOString();
+    const collected = await collectSource(source, { ...deps, feedMaxBytes: deps.feedMaxBytes ?? 8 * 1024 * 1024 }, { since, signal: opts.signal });
     report = { ...emptyReport(source, collected.status), kind: collected.kind, documents: collected.documents, truncated: collected.truncated };
     let fresh: Candidate[] = [];
     if (collected.status === 'ok') {

@@ -134,6 +134,18 @@ describe('sitemaps', () => {
     expect([third.documents, third.found, third.urls]).toEqual([2, 1, [`${o}/n/4`]]);
   });
 
+  it('still queues an entry first listed after a poll whose lastmod is a little older than that poll (stale CDN copy)', async () => {
+    let entries: Entry[] = [{ url: h.server.url('/a'), lastmod: '2026-11-01T00:00:00Z' }];
+    h.server.route('/s.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(urlset(entries)));
+    const source = h.source('stale', '/s.xml');
+    await pollSource(source, h.deps);
+    const tenMinutesBefore = new Date(Date.now() - 10 * 60_000).toISOString();
+    const twoHoursBefore = new Date(Date.now() - 2 * 3600_000).toISOString();
+    entries = [{ url: h.server.url('/late'), lastmod: tenMinutesBefore }, { url: h.server.url('/old'), lastmod: twoHoursBefore }, ...entries];
+    const second = await pollSource(source, h.deps, { force: true });
+    expect([second.found, second.urls]).toEqual([1, [h.server.url('/late')]]);
+  });
+
   it('detects a sitemap when the source does not say its kind', async () => {
     h.server.route('/s.xml', xml('text/xml', urlset([{ url: h.server.url('/a') }])));
     const report = await pollSource(h.source('auto', '/s.xml'), h.deps);
