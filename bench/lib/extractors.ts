@@ -90,8 +90,8 @@ export const cheerioParseOnly: Extractor = {
   name: 'cheerio.load (parse only)',
   givesTitle: false,
   extract(page) {
-    const $ = load(page.html, { xml: { xmlMode: false } });
-    return { text: '', title: $('title').length > 0 ? 'x' : null };
+    load(page.html, { xml: { xmlMode: false } });
+    return { text: '', title: null };
   },
 };
 
