@@ -100,6 +100,7 @@ async function bench(count: number): Promise<void> {
     const rows: Array<[string, string]> = [
       ['sitemap', `${count} URLs with news fields, ${mb(server.bytes)} MB`],
       ['first poll', `${firstMs.toFixed(0)} ms: fetch, parse, normalize, seen-set and store lookups, enqueue of ${first.enqueued} (queue holds ${queued})`],
+      ['  split', `fetch + parse ${first.timings.collectMs} ms, normalize + seen-set + store lookups ${first.timings.filterMs} ms, enqueue ${first.timings.enqueueMs} ms`],
       ['second poll', `${secondMs.toFixed(0)} ms: ${second.found} listed after lastmod, ${second.enqueued} queued`],
       ['parse alone', `${parseMs.toFixed(0)} ms (${parsed.kind === 'urlset' ? parsed.entries.length : 0} entries)`],
       ['peak RSS', `${mb(peak)} MB (${mb(baseline)} MB before the poll, with tsx and the modules loaded)`],

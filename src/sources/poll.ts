@@ -48,6 +48,8 @@ export interface PollReport {
   /** The queued URLs, newest first. */
   urls: string[];
   truncated: boolean;
+  /** Where the time went: fetch and parse, new-item filtering (seen-set, store), enqueue. */
+  timings: { collectMs: number; filterMs: number; enqueueMs: number };
 }
 
 /** Enqueued in slices, so one huge sitemap does not become one huge Redis pipeline; a few in flight. */
@@ -64,7 +66,7 @@ export const LASTMOD_GRACE_MS = 60 * 60 * 1000;
 const LOOKUP_CONCURRENCY = 32;
 
 function emptyReport(source: SourceConfig, status: PollReport['status']): PollReport {
-  return { sourceId: source.id, status, reason: null, message: null, retryable: false, kind: null, documents: 0, found: 0, fresh: 0, enqueued: 0, urls: [], truncated: false };
+  return { sourceId: source.id, status, reason: null, message: null, retryable: false, kind: null, documents: 0, found: 0, fresh: 0, enqueued: 0, urls: [], truncated: false, timings: { collectMs: 0, filterMs: 0, enqueueMs: 0 } };
 }
 
 /** Newest first by publication date (or lastmod); undated items after, in the source's order. */
@@ -136,9 +138,16 @@ export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { f
 
   let report: PollReport;
   try {
+    let mark = performance.now();
+    const lap = () => {
+      const ms = Math.round(performance.now() - mark);
+      mark = performance.now();
+      return ms;
+    };
     const since = state.lastSuccessAt === null ? null : new Date(Date.parse(state.lastSuccessAt) - LASTMOD_GRACE_MS).toISOString();
     const collected = await collectSource(source, { ...deps, feedMaxBytes: deps.feedMaxBytes ?? 8 * 1024 * 1024 }, { since, signal: opts.signal });
     report = { ...emptyReport(source, collected.status), kind: collected.kind, documents: collected.documents, truncated: collected.truncated };
+    report.timings.collectMs = lap();
     let fresh: Candidate[] = [];
     if (collected.status === 'ok') {
       const listed = normalized(collected.candidates, deps.allow);
@@ -146,7 +155,9 @@ export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { f
       const stored = await storedAmong([...unseen], deps.store);
       fresh = newestFirst(listed.filter((c) => unseen.has(c.url) && !stored.has(c.url)));
       const chosen = fresh.slice(0, source.maxItems);
+      report.timings.filterMs = lap();
       await queueForIngest(deps.ingestQueue, chosen, source);
+      report.timings.enqueueMs = lap();
       report.urls = chosen.map((c) => c.url);
       // Stored URLs are remembered too, so the next poll does not ask the store again.
       await deps.state.markSeen(source.id, [...report.urls, ...stored], now.getTime());

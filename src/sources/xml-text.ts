@@ -45,7 +45,7 @@ export function refuseEntityDeclarations(text: string): void {
 export function documentText(body: Buffer, contentType: string | undefined): string {
   const charsetLabel = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
   const charset = detectCharset(body, charsetLabel);
-  const text = iconv.decode(body, charset);
+  const text = charset === 'utf-8' ? body.toString('utf8').replace(/^\uFEFF/, '') : iconv.decode(body, charset);
   refuseEntityDeclarations(text);
   return text;
 }
