@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
@@ -14,9 +15,10 @@ import { pollSource, sourceSchema, type PollReport } from '../../src/sources/ind
 import { openStore, type Store } from '../../src/store/index.js';
 import { startDiscoveryWorker, openPollDeps, type RunningDiscovery } from '../../jobs/discover-worker.js';
 import { syncSchedules } from '../../jobs/schedule.js';
+import { DISCOVER_QUEUE } from '../../jobs/discover-job.js';
 import { startIngestWorker, type RunningWorker } from '../../jobs/worker.js';
 import { startLocalServer, type LocalServer } from '../helpers/local-server.js';
-import { rss } from './fixtures.js';
+import { ENTITY_BOMB, rss } from './fixtures.js';
 import { deleteKeys, REDIS_URL, testPrefix } from './harness.js';
 
 const prefix = testPrefix();
@@ -47,6 +49,7 @@ beforeAll(async () => {
       ]),
     ),
   );
+  server.route('/bomb.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(ENTITY_BOMB));
   settings = loadSettings({
     REDIS_URL,
     NEWSWORKER_QUEUE_PREFIX: prefix,
@@ -72,14 +75,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('feed → scheduled discover job → ingest jobs → articles stored; a stored URL is not queued again', async () => {
+it('feed → scheduled discover job → ingest jobs → articles stored; a failing source fails its own job only; a stored URL is not queued again', async () => {
   const source = sourceSchema.parse({ id: 'e2e-feed', url: server.url('/feed.xml'), schedule: { every: '10m' } });
-  await syncSchedules(settings, [source]);
+  const bomb = sourceSchema.parse({ id: 'e2e-bomb', url: server.url('/bomb.xml'), schedule: { every: '10m' } });
+  await syncSchedules(settings, [bomb, source]);
 
   const deadline = Date.now() + 20_000;
-  while ((await store.countArticles()) < 2 && Date.now() < deadline) await sleep(100);
+  while (((await store.countArticles()) < 2 || reports.length < 2) && Date.now() < deadline) await sleep(100);
 
-  expect(reports.map((r) => [r.sourceId, r.status, r.enqueued])).toEqual([['e2e-feed', 'ok', 2]]);
+  expect(reports.map((r) => [r.sourceId, r.status, r.reason, r.enqueued]).sort()).toEqual([
+    ['e2e-bomb', 'failed', 'xml_entities', 0],
+    ['e2e-feed', 'ok', null, 2],
+  ]);
+  // The bomb's job failed for good (no retry: only the publisher can fix it).
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const discoverQueue = new Queue(DISCOVER_QUEUE, { connection, prefix });
+  let failed = await discoverQueue.getFailed();
+  while (failed.length === 0 && Date.now() < deadline) {
+    await sleep(50);
+    failed = await discoverQueue.getFailed();
+  }
+  expect(failed.map((j) => [j.data.source.id, j.attemptsMade, j.failedReason.split(':')[0]])).toEqual([['e2e-bomb', 1, 'xml_entities']]);
+  await discoverQueue.close();
+  await connection.quit();
   const page = await store.listArticles({ limit: 10 });
   expect(page.items.map((a) => [a.url, a.title]).sort()).toEqual([
     [server.url('/a/climate'), 'Climate pact signed'],
