@@ -42,7 +42,9 @@ export function createIngestProcessor(deps: IngestDeps): Processor<IngestJobData
   return async (job, token, signal) => {
     const started = Date.now();
     const url = job.data.url;
-    const host = new URL(url).hostname;
+    // A job added around enqueue (dashboard, script) may carry anything: it must still fail once, as
+    // bad_url with its attempt recorded, not as an unexplained TypeError retried `attempts` times.
+    const host = URL.canParse(url) ? new URL(url).hostname : '';
     const attempt = job.attemptsMade + 1;
     const record = async (entry: Omit<AttemptInput, 'url' | 'jobId' | 'attempt' | 'at'>) => {
       await deps.store.recordAttempt({ ...entry, url, jobId: job.id ?? null, attempt, at: new Date().toISOString() });
@@ -51,6 +53,7 @@ export function createIngestProcessor(deps: IngestDeps): Processor<IngestJobData
 
     let fetchMs: number | undefined;
     try {
+      if (!URL.canParse(url)) throw new FetchError('bad_url', `not an absolute URL: ${JSON.stringify(url.slice(0, 200))}`, { url });
       await waitForHostSlot(job, token, url, host, deps, signal);
 
       const validators = await deps.store.getValidators(url);

@@ -122,6 +122,15 @@ describe('a page that fails ends with its reason and no retry storm', () => {
     expect(await running.store.getArticleByUrl(url)).toBeNull();
   });
 
+  it.each(['not a url', 'http://', '//127.0.0.2/relative'])('a job added straight to the queue with URL %j fails once as bad_url', async (url) => {
+    const jobId = `direct-${Buffer.from(url).toString('hex')}`;
+    await q.queue.add('ingest', { url, origin: 'dashboard', enqueuedAt: new Date().toISOString() }, { jobId });
+    const finished = await q.waitForJob(jobId);
+    expect([finished.state, finished.attemptsMade]).toEqual(['failed', 1]);
+    expect(finished.failedReason).toMatch(/^bad_url: /);
+    expect((await running.store.listAttempts(url)).map((a) => [a.status, a.reason])).toEqual([['failed', 'bad_url']]);
+  });
+
   it('the worker still ingests a good page of the same host afterwards', async () => {
     const [outcome] = await q.enqueue([server.url('/fine')]);
     if (!outcome?.accepted) throw new Error('refused');
