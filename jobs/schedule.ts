@@ -72,7 +72,8 @@ export async function syncSchedulesOn(
         (current.pattern ?? undefined) === repeat.pattern &&
         (current.every === undefined ? undefined : Number(current.every)) === repeat.every &&
         ('tz' in repeat ? current.tz === repeat.tz : true) &&
-        isDeepStrictEqual(current.template?.data, data);
+        // Compared as stored: JSON drops undefined fields.
+        isDeepStrictEqual(current.template?.data, JSON.parse(JSON.stringify(data)));
       if (same) {
         result.unchanged.push(id);
         continue;
