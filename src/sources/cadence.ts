@@ -9,8 +9,13 @@ import type { SourceState } from './state.js';
 /** At most every 16th tick for a source that has gone quiet. */
 export const MAX_BACKOFF = 16;
 
-/** A ttl or max-age holds polls off for at most a day, so one bad header cannot silence a source. */
-export const MAX_HOLD_MS = 24 * 3600 * 1000;
+/** An RSS ttl, the publisher's own request, holds polls off for at most a day. */
+export const MAX_TTL_HOLD_MS = 24 * 3600 * 1000;
+/**
+ * Cache-Control max-age holds them off for at most an hour: it is often a CDN's blanket setting
+ * rather than the newsroom's, and a day-long max-age on a news feed would hide a day of news.
+ */
+export const MAX_AGE_HOLD_MS = 3600 * 1000;
 
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
@@ -56,7 +61,7 @@ export interface PollFacts {
 
 export function cadenceAfterPoll(state: SourceState, facts: PollFacts, now: Date): Partial<SourceState> {
   const backoff = facts.fresh > 0 ? 1 : Math.min(Math.max(1, state.backoff) * 2, MAX_BACKOFF);
-  const holdMs = Math.min(Math.max((facts.ttlMinutes ?? 0) * 60_000, (facts.maxAgeSeconds ?? 0) * 1000), MAX_HOLD_MS);
+  const holdMs = Math.max(Math.min((facts.ttlMinutes ?? 0) * 60_000, MAX_TTL_HOLD_MS), Math.min((facts.maxAgeSeconds ?? 0) * 1000, MAX_AGE_HOLD_MS));
   return {
     backoff,
     skipTicks: backoff - 1,

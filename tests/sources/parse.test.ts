@@ -161,8 +161,10 @@ describe('cadence', () => {
   it.each([
     [{ ttlMinutes: 30, maxAgeSeconds: null }, 30 * 60_000],
     [{ ttlMinutes: 5, maxAgeSeconds: 900 }, 900_000],
-    [{ ttlMinutes: null, maxAgeSeconds: 10 * 24 * 3600 }, 24 * 3600_000],
-  ])('holds polls off for the longer of ttl and max-age, at most a day: %j', (facts, holdMs) => {
+    [{ ttlMinutes: 3 * 24 * 60, maxAgeSeconds: null }, 24 * 3600_000],
+    [{ ttlMinutes: null, maxAgeSeconds: 10 * 24 * 3600 }, 3600_000],
+    [{ ttlMinutes: 90, maxAgeSeconds: 10 * 24 * 3600 }, 90 * 60_000],
+  ])('holds polls off for the longer of ttl (at most a day) and max-age (at most an hour): %j', (facts, holdMs) => {
     expect(cadenceAfterPoll(base, { fresh: 1, ...facts }, at).notBefore).toBe(at.getTime() + holdMs);
   });
 
