@@ -27,7 +27,7 @@ import { textToBlocks } from './text-blocks.js';
 import { cleanBlocks } from './clean/index.js';
 import { renderBlocksHtml } from './sanitize.js';
 import {
-  articleId, contentHash, countWords, detectLanguage, joinParagraphs, normalizeText, normalizeUrl, siteOf,
+  articleId, contentHash, countWords, declaredLanguageFits, detectLanguage, joinParagraphs, normalizeText, normalizeUrl, siteOf,
   simhash64, textId,
 } from './normalize/index.js';
 import { toUtcIso } from './metadata/dates.js';
@@ -169,12 +169,11 @@ function stripSuffixes(title: string, suffixes: readonly string[]): string {
 
 /**
  * Portals declare their own language on every page (Daum says `ko` around an English story), so a
- * declared language gives way when a long text is confidently detected as another.
+ * declaration the text's script contradicts gives way to detection. Detection (trigram statistics)
+ * costs more than the rest of normalization together, so it runs only when needed.
  */
-const LANGUAGE_CHECK_MIN_CHARS = 400;
-
 function chooseLanguage(declared: string | null, text: string): string | null {
-  if (declared !== null && text.length < LANGUAGE_CHECK_MIN_CHARS) return declared;
-  const detected = detectLanguage(text);
-  return detected ?? declared;
+  if (declared === null) return detectLanguage(text);
+  if (declaredLanguageFits(declared, text)) return declared;
+  return detectLanguage(text) ?? declared;
 }

@@ -10,4 +10,4 @@ export { countWords, joinParagraphs, normalizeText } from './text.js';
 export { normalizeUrl, registrableDomain, siteOf } from './url.js';
 export { articleId, contentHash, textId } from './ids.js';
 export { hammingDistance, simhash64 } from './simhash.js';
-export { detectLanguage } from './language.js';
+export { declaredLanguageFits, detectLanguage } from './language.js';

@@ -49,3 +49,33 @@ function weightedLength(sample: string): number {
   const dense = sample.match(DENSE_SCRIPT)?.length ?? 0;
   return sample.length + (DENSE_WEIGHT - 1) * dense;
 }
+
+/** Languages written in a script other than Latin; a page declaring one of them holds little Latin text. */
+const NON_LATIN_SCRIPT_LANGUAGES: ReadonlySet<string> = new Set([
+  'am', 'ar', 'be', 'bg', 'bn', 'el', 'fa', 'gu', 'he', 'hi', 'hy', 'ja', 'ka', 'kk', 'km', 'kn', 'ko', 'lo', 'mk',
+  'ml', 'mn', 'mr', 'my', 'ne', 'pa', 'ru', 'si', 'ta', 'te', 'th', 'uk', 'ur', 'zh',
+]);
+const LATIN_LETTER = /[A-Za-z\u00C0-\u024F]/;
+const ANY_LETTER = /\p{L}/u;
+/** How much of the sample must be in the "wrong" script before the declaration is doubted. */
+const CONTRADICTION_SHARE = 0.8;
+
+/**
+ * Whether the declared language is plausible for the text's script, checked cheaply (a letter
+ * count, no trigram statistics): a portal declaring `ko` around an English story fails it, and only
+ * then is the costlier `detectLanguage` worth running.
+ */
+export function declaredLanguageFits(declared: string, text: string): boolean {
+  const sample = text.slice(0, SAMPLE_CHARS);
+  let letters = 0;
+  let latin = 0;
+  for (const ch of sample) {
+    if (!ANY_LETTER.test(ch)) continue;
+    letters++;
+    if (LATIN_LETTER.test(ch)) latin++;
+  }
+  if (letters < MIN_CHARS) return true;
+  const latinShare = latin / letters;
+  const primary = declared.toLowerCase().split('-')[0]!;
+  return NON_LATIN_SCRIPT_LANGUAGES.has(primary) ? latinShare < CONTRADICTION_SHARE : latinShare > 1 - CONTRADICTION_SHARE;
+}

@@ -14,6 +14,8 @@ export function isNavigationText(text: string): boolean {
   const { navPhrases } = boilerplate();
   const lines = text.split('\n');
   return lines.every((line) => {
+    // Labels are short: most blocks are prose and leave here before any folding is paid for.
+    if (line.length > MAX_LABEL_ROW_CHARS * 2) return false;
     const phrase = foldPhrase(line);
     if (phrase === '' || navPhrases.has(phrase)) return true;
     if (phrase.length > MAX_LABEL_ROW_CHARS) return false;

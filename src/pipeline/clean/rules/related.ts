@@ -6,6 +6,9 @@ import type { Block, Cleaner } from '../../types.js';
 import { boilerplate } from '../boilerplate.js';
 import { foldPhrase, recordRemoval } from '../block-text.js';
 
+/** "Related articles", "More on this story": section headings are a few words. */
+const MAX_HEADING_CHARS = 60;
+
 /** A paragraph that is nothing but a link is a teaser, not prose. */
 function isLinkOnly(b: Block): boolean {
   const html = b.html.trim();
@@ -19,9 +22,8 @@ export const related: Cleaner = {
     const kept: Block[] = [];
     let inList = false;
     for (const b of blocks) {
-      const phrase = foldPhrase(b.text);
       const short = b.text.length <= vocab.maxBoilerplateChars;
-      if (short && b.tag !== 'figure' && vocab.relatedHeadings.has(phrase)) {
+      if (b.text.length <= MAX_HEADING_CHARS && b.tag !== 'figure' && vocab.relatedHeadings.has(foldPhrase(b.text))) {
         inList = true;
         recordRemoval(ctx, 'related', b.text);
         continue;
