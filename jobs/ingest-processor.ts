@@ -6,11 +6,11 @@
  */
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
-import { extractArticle } from '../src/pipeline/index.js';
 import { FetchError, hostGapMs, type Fetcher, type HostPacer } from '../src/fetch/index.js';
 import type { Store } from '../src/store/index.js';
 import type { AttemptInput } from '../src/store/types.js';
 import { NewsworkerError } from '../src/errors.js';
+import { extractInProcess, type Extract } from './extract-sandbox.js';
 import type { IngestJobData, IngestJobResult } from './ingest-job.js';
 
 export interface IngestDeps {
@@ -22,6 +22,8 @@ export interface IngestDeps {
   hostGapMs: number;
   /** Called with each job's outcome, for metrics. */
   onOutcome?: (outcome: IngestOutcome) => void;
+  /** How pages are extracted: in a sandbox of worker threads (./extract-sandbox.ts) or in process (the default). */
+  extract?: Extract;
 }
 
 export interface IngestOutcome {
@@ -67,7 +69,7 @@ export function createIngestProcessor(deps: IngestDeps): Processor<IngestJobData
 
       const fetchedAt = new Date().toISOString();
       const extractStarted = Date.now();
-      const article = extractArticle(page.body, {
+      const article = await (deps.extract ?? extractInProcess)(page.body, {
         url: page.url,
         contentType: page.headers['content-type'],
         fetchedAt,

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../src/config/settings.js';
 import { createFetcher, HostPacer, type Fetcher } from '../src/fetch/index.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { createExtractSandbox, type ExtractSandboxOptions } from './extract-sandbox.js';
 import { createIngestProcessor, type IngestOutcome } from './ingest-processor.js';
 import type { IngestJobData, IngestJobResult } from './ingest-job.js';
 import { QUEUE, redisConnection } from './queues.js';
@@ -27,7 +28,17 @@ export interface WorkerOverrides {
   concurrency?: number;
   store?: Store;
   onOutcome?: (o: IngestOutcome) => void;
+  /**
+   * `sandbox` (the default): extraction in worker threads with heap, stack and time limits, so a
+   * hostile page fails its own job; `inline`: in this process (tests, benchmarks). The
+   * NEWSWORKER_EXTRACT_ISOLATION environment variable sets it for child processes.
+   */
+  extractIsolation?: 'sandbox' | 'inline';
+  sandbox?: ExtractSandboxOptions;
 }
+
+/** BullMQ's message for a job failed because its worker died too often while running it. */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
 export async function startIngestWorker(settings: Settings, logger: Logger, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
   if (!settings.redisUrl) throw new Error('startIngestWorker needs settings.redisUrl');
@@ -43,6 +54,8 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
   const connection = redisConnection(settings.redisUrl);
   const pacerRedis: Redis = redisConnection(settings.redisUrl);
   const pacer = new HostPacer(pacerRedis, { keyPrefix: `${settings.queuePrefix}:pace:` });
+  const isolation = overrides.extractIsolation ?? (process.env.NEWSWORKER_EXTRACT_ISOLATION === 'inline' ? 'inline' : 'sandbox');
+  const sandbox = isolation === 'sandbox' ? createExtractSandbox(overrides.sandbox) : null;
   const processor = createIngestProcessor({
     fetcher,
     store,
@@ -50,6 +63,7 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
     logger: logger.child({ component: 'ingest' }),
     hostGapMs: settings.hostGapMs,
     onOutcome: overrides.onOutcome,
+    extract: sandbox?.extract,
   });
   const worker = new Worker<IngestJobData, IngestJobResult>(QUEUE.ingest, processor, {
     connection,
@@ -57,14 +71,21 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
     concurrency: overrides.concurrency ?? settings.concurrency,
     // Throughput history for the dashboard (bull-board reads these).
     metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-    // A job whose worker died is retried once more; a page that kills workers twice fails for good.
-    maxStalledCount: 2,
+    // A job whose worker died is run once more; a page that kills workers twice fails for good
+    // (BullMQ fails a job when its stall count exceeds this).
+    maxStalledCount: 1,
     lockDuration: settings.lockMs,
     stalledInterval: settings.stalledIntervalMs,
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.warn({ jobId: job.id, url: job.data.url }, `gave up: ${err.message}`);
+    // The processor never saw the runs that killed their workers: record the outcome here, so
+    // the URL has its one recorded failure and the reconciler does not queue it again.
+    if (job && err.message === STALLED_TOO_OFTEN) {
+      const attempt = { url: job.data.url, jobId: job.id ?? null, status: 'failed' as const, reason: 'worker_crashed', attempt: job.attemptsMade + 1, timings: {}, at: new Date().toISOString() };
+      store.recordAttempt(attempt).catch((recordErr: unknown) => logger.error({ err: recordErr, url: job.data.url }, 'could not record the attempt'));
+    }
   });
   await worker.waitUntilReady();
   logger.info({ concurrency: worker.concurrency, prefix: settings.queuePrefix }, 'ingest worker started');
@@ -83,7 +104,7 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
         worker.cancelAllJobs('shutdown');
         await closed;
       }
-      await Promise.allSettled([fetcher.close(), pacerRedis.quit(), connection.quit()]);
+      await Promise.allSettled([fetcher.close(), pacerRedis.quit(), connection.quit(), sandbox?.close()]);
       if (!overrides.store) await store.close();
       logger.info('stopped');
     })();
