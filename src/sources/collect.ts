@@ -11,7 +11,7 @@ import { parseFeedDocument } from './feed.js';
 import { isSitemapRoot, parseSitemapDocument, rootElementName, type ParsedSitemap } from './sitemap.js';
 import type { SourceConfig } from './config.js';
 import type { SourceStateStore, Validators } from './state.js';
-import { documentText, gunzipCapped, MAX_DOCUMENT_BYTES } from './xml-text.js';
+import { gunzipCapped, MAX_DOCUMENT_BYTES, openDocument, type SourceDocument } from './xml-text.js';
 
 /** Index → index → urlset is as deep as real sites go. */
 export const MAX_SITEMAP_DEPTH = 3;
@@ -68,7 +68,7 @@ interface Ctx {
   sitemapsFetched: number;
 }
 
-type Fetched = { notModified: true; page: FetchedPage } | { notModified: false; page: FetchedPage; text: string };
+type Fetched = { notModified: true; page: FetchedPage } | { notModified: false; page: FetchedPage; doc: SourceDocument };
 
 async function fetchDocument(ctx: Ctx, url: string): Promise<Fetched> {
   const { deps, source } = ctx;
@@ -83,8 +83,9 @@ async function fetchDocument(ctx: Ctx, url: string): Promise<Fetched> {
   });
   ctx.out.documents += 1;
   if (page.notModified) return { notModified: true, page };
-  const body = gunzipCapped(page.body);
-  return { notModified: false, page, text: documentText(body, page.headers['content-type']) };
+  const doc = openDocument(gunzipCapped(page.body), page.headers['content-type']);
+  // The page keeps its headers and validators; its bytes live on in `doc` only (gunzipped, if so).
+  return { notModified: false, page: { ...page, body: Buffer.alloc(0) }, doc };
 }
 
 function remember(ctx: Ctx, url: string, page: FetchedPage): void {
@@ -93,28 +94,28 @@ function remember(ctx: Ctx, url: string, page: FetchedPage): void {
 
 const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
 
-function collectFeed(ctx: Ctx, url: string, doc: Extract<Fetched, { notModified: false }>): void {
-  const bytes = Buffer.byteLength(doc.text);
+function collectFeed(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>): void {
+  const bytes = got.doc.byteLength;
   if (bytes > ctx.deps.feedMaxBytes) throw new SourceError('too_large', `${url}: feed of ${bytes} bytes exceeds ${ctx.deps.feedMaxBytes}`);
-  const feed = parseFeedDocument(doc.text, doc.page.url);
+  const feed = parseFeedDocument(got.doc.text(), got.page.url);
   ctx.out.kind = 'feed';
   ctx.out.candidates.push(...feed.items.map((i) => ({ ...i, lastmod: null })));
   ctx.out.ttlMinutes = feed.ttlMinutes;
   ctx.out.skipHours = feed.skipHours;
   ctx.out.skipDays = feed.skipDays;
-  remember(ctx, url, doc.page);
+  remember(ctx, url, got.page);
 }
 
-async function collectSitemap(ctx: Ctx, url: string, doc: Extract<Fetched, { notModified: false }>, ancestors: readonly string[]): Promise<void> {
+async function collectSitemap(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>, ancestors: readonly string[]): Promise<void> {
   ctx.out.kind = 'sitemap';
-  const sitemap: ParsedSitemap = parseSitemapDocument(doc.text, doc.page.url);
+  const sitemap: ParsedSitemap = parseSitemapDocument(got.doc.chunks(), got.page.url);
   ctx.out.truncated ||= sitemap.truncated;
   if (sitemap.kind === 'urlset') {
     for (const e of sitemap.entries) {
       if (notModifiedSince(e.lastmod, ctx.since)) ctx.out.unchanged += 1;
       else ctx.out.candidates.push({ url: e.url, title: e.title, publishedAt: e.publishedAt, language: e.language, lastmod: e.lastmod });
     }
-    remember(ctx, url, doc.page);
+    remember(ctx, url, got.page);
     return;
   }
   // An index is not kept behind validators: it rarely changes while its children do.
@@ -145,11 +146,11 @@ export async function collectSource(source: SourceConfig, deps: CollectDeps, opt
     ttlMinutes: null, maxAgeSeconds: null, validators: [],
   };
   const ctx: Ctx = { source, deps, since: opts.since, signal: opts.signal, out, visited: new Set([source.url]), sitemapsFetched: 0 };
-  const doc = await fetchDocument(ctx, source.url);
-  out.maxAgeSeconds = maxAgeSeconds(doc.page.headers['cache-control']);
-  if (doc.notModified) return { ...out, status: 'not_modified' };
-  const kind = source.kind ?? (isSitemapRoot(rootElementName(doc.text)) ? 'sitemap' : 'feed');
-  if (kind === 'feed') collectFeed(ctx, source.url, doc);
-  else await collectSitemap(ctx, source.url, doc, []);
+  const got = await fetchDocument(ctx, source.url);
+  out.maxAgeSeconds = maxAgeSeconds(got.page.headers['cache-control']);
+  if (got.notModified) return { ...out, status: 'not_modified' };
+  const kind = source.kind ?? (isSitemapRoot(rootElementName(got.doc.head)) ? 'sitemap' : 'feed');
+  if (kind === 'feed') collectFeed(ctx, source.url, got);
+  else await collectSitemap(ctx, source.url, got, []);
   return out;
 }

@@ -11,4 +11,4 @@ export { cadenceAfterPoll, deferral, MAX_BACKOFF, maxAgeSeconds } from './cadenc
 export { SourceStateStore, type SourceState, type Validators } from './state.js';
 export { newestFirst, pollSource, type PollDeps, type PollReport } from './poll.js';
 export { discoverSources, feedLinksInHtml, sitemapsInRobots, sourceEntryYaml, type DiscoveredSource } from './discover-feeds.js';
-export { documentText, gunzipCapped, MAX_DOCUMENT_BYTES } from './xml-text.js';
+export { documentText, gunzipCapped, MAX_DOCUMENT_BYTES, openDocument, type SourceDocument } from './xml-text.js';

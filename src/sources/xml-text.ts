@@ -41,11 +41,42 @@ export function refuseEntityDeclarations(text: string): void {
   }
 }
 
-/** Text of an XML or JSON document: BOM, then Content-Type charset, then XML declaration, then UTF-8 sniffing. */
-export function documentText(body: Buffer, contentType: string | undefined): string {
+/** A fetched document, decoded on demand: whole (feeds) or in chunks (sitemaps, up to 50 MB). */
+export interface SourceDocument {
+  /** The first decoded characters, enough to see the root element. */
+  readonly head: string;
+  readonly byteLength: number;
+  text(): string;
+  /** The decoded text in pieces of about 1 MB, so a large sitemap never exists as one string. */
+  chunks(): Iterable<string>;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Opens an XML or JSON document: charset from BOM, then Content-Type, then XML declaration, then
+ * UTF-8 sniffing; refuses declared entities (xml_entities) before anything is parsed.
+ */
+export function openDocument(body: Buffer, contentType: string | undefined): SourceDocument {
   const charsetLabel = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
   const charset = detectCharset(body, charsetLabel);
-  const text = charset === 'utf-8' ? body.toString('utf8').replace(/^\uFEFF/, '') : iconv.decode(body, charset);
-  refuseEntityDeclarations(text);
-  return text;
+  // A character split at the cut becomes U+FFFD here; the head is only looked at, never parsed.
+  const head = iconv.decode(body.subarray(0, PROLOG_BYTES), charset);
+  refuseEntityDeclarations(head);
+  return {
+    head,
+    byteLength: body.length,
+    text: () => iconv.decode(body, charset),
+    *chunks() {
+      const decoder = iconv.getDecoder(charset);
+      for (let i = 0; i < body.length; i += CHUNK_BYTES) yield decoder.write(body.subarray(i, i + CHUNK_BYTES));
+      const rest = decoder.end();
+      if (rest) yield rest;
+    },
+  };
+}
+
+/** The whole text of a document (see openDocument). */
+export function documentText(body: Buffer, contentType: string | undefined): string {
+  return openDocument(body, contentType).text();
 }

@@ -1,10 +1,12 @@
 import { gzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
   cadenceAfterPoll,
   deferral,
   documentText,
   gunzipCapped,
+  openDocument,
   MAX_BACKOFF,
   maxAgeSeconds,
   newestFirst,
@@ -68,6 +70,18 @@ describe('documentText', () => {
   });
 });
 
+describe('openDocument', () => {
+  it('decodes a large document in chunks with characters split across chunk edges, like the whole text', () => {
+    const big = urlset(Array.from({ length: 9000 }, (_, i) => ({ url: `https://news.example/${i}`, news: { title: `한국어 제목 ${i}`, date: '2026-11-28', language: 'ko' } })));
+    for (const [charset, bytes] of [['utf-8', Buffer.from(big)], ['euc-kr', iconv.encode(big.replace('encoding="UTF-8"', 'encoding="euc-kr"'), 'euc-kr')]] as const) {
+      expect(bytes.length).toBeGreaterThan(1024 * 1024);
+      const doc = openDocument(bytes, `application/xml; charset=${charset}`);
+      expect([...doc.chunks()].join('')).toBe(doc.text());
+      expect(doc.text()).toContain('<news:title>한국어 제목 8999</news:title>');
+    }
+  });
+});
+
 describe('gunzipCapped', () => {
   it('gunzips by magic bytes, passes plain bodies through, and refuses output past the cap', () => {
     const xml = Buffer.from(urlset([{ url: 'https://news.example/a' }]));
@@ -104,6 +118,13 @@ describe('parseSitemapDocument', () => {
     const doc = urlset(Array.from({ length: 12 }, (_, i) => ({ url: `https://news.example/${i}` })));
     const parsed = parseSitemapDocument(doc, 'https://news.example/s.xml', 10);
     expect(parsed.kind === 'urlset' ? [parsed.entries.length, parsed.truncated] : null).toEqual([10, true]);
+  });
+
+  it.each([1, 7, 1000])('gives the same result when the text comes in chunks of %i characters', (size) => {
+    const doc = urlset(Array.from({ length: 30 }, (_, i) => ({ url: `https://news.example/기사/${i}`, lastmod: '2026-11-28T00:00:00Z', news: { title: `뉴스 제목 ${i} &amp; 더`, date: '2026-11-28T09:00:00+09:00', language: 'ko' } })));
+    const pieces: string[] = [];
+    for (let i = 0; i < doc.length; i += size) pieces.push(doc.slice(i, i + size));
+    expect(parseSitemapDocument(pieces, 'https://news.example/s.xml')).toEqual(parseSitemapDocument(doc, 'https://news.example/s.xml'));
   });
 
   it.each([
