@@ -4,7 +4,7 @@
  * exits 0 and its running job either completes or goes back to the queue.
  */
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../../src/config/settings.js';
 import { openStore } from '../../src/store/index.js';
 import { startLocalServer, type LocalServer } from '../helpers/local-server.js';
@@ -14,6 +14,9 @@ import {
 } from '../helpers/worker-harness.js';
 
 const STARTED = /ingest worker started/;
+// Child processes start in 2-3 s on two idle cores, several times that on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
+const STARTUP_MS = 60_000;
 
 let db: TestDatabase;
 let q: TestQueue;
@@ -59,7 +62,7 @@ function slowPage(path: string, delaysMs: readonly number[]): void {
 async function startWorker(): Promise<WorkerChild> {
   const child = spawnWorker(settings);
   children.push(child);
-  await child.waitForOutput(STARTED);
+  await child.waitForOutput(STARTED, STARTUP_MS);
   return child;
 }
 
@@ -91,14 +94,14 @@ describe('worker child process', () => {
     slowPage('/ferry', [20_000, 0]);
     const first = await startWorker();
     const jobId = await enqueueOne('/ferry');
-    await eventually(() => (requestsTo('/ferry') === 1 ? true : undefined), 10_000, 'the first fetch');
+    await eventually(() => (requestsTo('/ferry') === 1 ? true : undefined), 30_000, 'the first fetch');
     expect(await q.queue.getJobState(jobId)).toBe('active');
 
     first.process.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
     const second = await startWorker();
-    const finished = await q.waitForJob(jobId, 20_000);
+    const finished = await q.waitForJob(jobId, STARTUP_MS);
     expect(finished).toMatchObject({ state: 'completed', returnvalue: { status: 'inserted', version: 1 } });
     expect(requestsTo('/ferry')).toBe(2);
     // The killed run recorded nothing; the taken-over run recorded its one success.
@@ -113,7 +116,7 @@ describe('worker child process', () => {
     slowPage('/bridge', [1_500]);
     const worker = await startWorker();
     const jobId = await enqueueOne('/bridge');
-    await eventually(() => (requestsTo('/bridge') === 1 ? true : undefined), 10_000, 'the fetch');
+    await eventually(() => (requestsTo('/bridge') === 1 ? true : undefined), 30_000, 'the fetch');
 
     worker.process.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
@@ -128,7 +131,7 @@ describe('worker child process', () => {
     slowPage('/tunnel', [20_000, 0]);
     const worker = await startWorker();
     const jobId = await enqueueOne('/tunnel');
-    await eventually(() => (requestsTo('/tunnel') === 1 ? true : undefined), 10_000, 'the fetch');
+    await eventually(() => (requestsTo('/tunnel') === 1 ? true : undefined), 30_000, 'the fetch');
 
     worker.process.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
@@ -137,7 +140,7 @@ describe('worker child process', () => {
     expect(await storedState(server.url('/tunnel'))).toMatchObject({ articles: 0 });
 
     const next = await startWorker();
-    expect(await q.waitForJob(jobId, 20_000)).toMatchObject({ state: 'completed', returnvalue: { status: 'inserted' } });
+    expect(await q.waitForJob(jobId, STARTUP_MS)).toMatchObject({ state: 'completed', returnvalue: { status: 'inserted' } });
     expect(await storedState(server.url('/tunnel'))).toEqual({ articles: 1, attempts: [['delayed', 'shutdown'], ['ok', 'inserted']], versions: 1 });
     next.process.kill('SIGTERM');
     expect((await next.exited).code).toBe(0);
