@@ -10,6 +10,7 @@
  * - `simhash_bands`: 4 x 16-bit bands per article, the near-duplicate index (see ./simhash.ts).
  * - `raw_pages`: the latest fetched page per article, brotli-compressed, with its headers.
  * - `attempts`: every fetch/extract attempt per URL; `validators`: ETag / Last-Modified per URL.
+ * - `outbox`: URLs accepted for ingestion and whether they have reached an outcome.
  * - full text: SQLite an FTS5 external-content table kept in sync by triggers (same transaction);
  *   PostgreSQL a generated `tsvector` column with a GIN index.
  */
@@ -220,6 +221,23 @@ CREATE TABLE validators (
 );
 `;
 
+/**
+ * The outbox: every URL accepted for ingestion, written before it is queued, so a queue that loses
+ * its jobs (Redis restarted without persistence) loses nothing (see jobs/reconciler.ts). Instants
+ * are ISO 8601 text in both dialects, comparable with `attempts.at`.
+ */
+const OUTBOX = (text: string) => `
+CREATE TABLE outbox (
+  url ${text} PRIMARY KEY,
+  job_id ${text} NOT NULL,
+  origin ${text} NOT NULL,
+  accepted_at ${text} NOT NULL,
+  done_at ${text}
+);
+CREATE INDEX outbox_open ON outbox (accepted_at) WHERE done_at IS NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_initial', sqlite: SQLITE_INITIAL, postgres: POSTGRES_INITIAL },
+  { id: '0002_outbox', sqlite: OUTBOX('TEXT'), postgres: OUTBOX('text') },
 ];

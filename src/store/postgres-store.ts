@@ -13,11 +13,12 @@ import {
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { isSearchable } from './fts-query.js';
+import { ACCEPT_BATCH, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
 import { openPool, runQuery, runTransaction, type Client } from './postgres-pool.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
-  ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, RawPage, RawPageFilter, RawPageInput,
-  SaveResult, Store, StoreOptions, Validators,
+  ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, OutboxEntry, OutboxInput, RawPage, RawPageFilter,
+  RawPageInput, SaveResult, Store, StoreOptions, Validators,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -293,6 +294,32 @@ class PostgresStore implements Store {
        ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = now()`,
       [url, validators.etag, validators.lastModified],
     );
+  }
+
+  async acceptUrls(entries: readonly OutboxInput[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += ACCEPT_BATCH) {
+      const { rows, values } = acceptValues(entries.slice(i, i + ACCEPT_BATCH));
+      await this.query('acceptUrls', acceptStatement(rows, 'postgres'), values);
+    }
+  }
+
+  async settleOutbox(): Promise<number> {
+    const rows = await this.query('settleOutbox', `WITH settled AS (${SETTLE_OUTBOX} RETURNING 1) SELECT count(*) AS n FROM settled`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async openOutbox(acceptedBefore: string, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.query(
+      'openOutbox',
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE done_at IS NULL AND accepted_at < $1 ORDER BY accepted_at LIMIT $2`,
+      [acceptedBefore, limit],
+    );
+    return rows.map(rowToOutboxEntry);
+  }
+
+  async getOutboxEntry(url: string): Promise<OutboxEntry | null> {
+    const [row] = await this.query('getOutboxEntry', `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE url = $1`, [url]);
+    return row === undefined ? null : rowToOutboxEntry(row);
   }
 
   async ping(): Promise<void> {

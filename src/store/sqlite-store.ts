@@ -12,11 +12,12 @@ import {
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { toFts5Search } from './fts-query.js';
+import { ACCEPT_BATCH, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
 import { SQLITE_NOW as NOW, openSqliteDatabase } from './sqlite-database.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
-  ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, RawPage, RawPageFilter, RawPageInput,
-  SaveResult, Store, StoreOptions, Validators,
+  ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, OutboxEntry, OutboxInput, RawPage, RawPageFilter,
+  RawPageInput, SaveResult, Store, StoreOptions, Validators,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -280,6 +281,35 @@ class SqliteStore implements Store {
         `INSERT INTO validators (url, etag, last_modified) VALUES (?, ?, ?)
          ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated_at = ${NOW}`,
       ).run(url, validators.etag, validators.lastModified));
+    });
+  }
+
+  async acceptUrls(entries: readonly OutboxInput[]): Promise<void> {
+    await this.run('acceptUrls', () => {
+      this.write(() => {
+        for (let i = 0; i < entries.length; i += ACCEPT_BATCH) {
+          const { rows, values } = acceptValues(entries.slice(i, i + ACCEPT_BATCH));
+          this.sql(acceptStatement(rows, 'sqlite')).run(...values);
+        }
+      });
+    });
+  }
+
+  async settleOutbox(): Promise<number> {
+    return this.run('settleOutbox', () => this.db.transaction(() => this.sql(SETTLE_OUTBOX).run().changes).immediate());
+  }
+
+  async openOutbox(acceptedBefore: string, limit: number): Promise<OutboxEntry[]> {
+    return this.run('openOutbox', () =>
+      (this.sql(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE done_at IS NULL AND accepted_at < ? ORDER BY accepted_at LIMIT ?`)
+        .all(acceptedBefore, limit) as Row[]).map(rowToOutboxEntry),
+    );
+  }
+
+  async getOutboxEntry(url: string): Promise<OutboxEntry | null> {
+    return this.run('getOutboxEntry', () => {
+      const row = this.sql(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE url = ?`).get(url) as Row | undefined;
+      return row === undefined ? null : rowToOutboxEntry(row);
     });
   }
 

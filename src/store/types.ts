@@ -103,6 +103,20 @@ export interface ArticleVersion {
   article: Article;
 }
 
+/** A URL accepted for ingestion, as written to the outbox before it is queued. */
+export interface OutboxInput {
+  url: string;
+  jobId: string;
+  /** `api`, `cli`, `source:<id>`: who accepted it. */
+  origin: string;
+  acceptedAt: string;
+}
+
+export interface OutboxEntry extends OutboxInput {
+  /** When its final attempt (ok, not_modified, failed) was recorded; null while it has none. */
+  doneAt: string | null;
+}
+
 export interface Store {
   /** Which backend this is, for logs and readiness output. */
   readonly backend: 'sqlite' | 'postgres';
@@ -124,6 +138,13 @@ export interface Store {
   lastOutcome(url: string): Promise<Attempt | null>;
   getValidators(url: string): Promise<Validators | null>;
   setValidators(url: string, validators: Validators): Promise<void>;
+  /** Writes accepted URLs to the outbox; accepting a URL again opens its entry again. */
+  acceptUrls(entries: readonly OutboxInput[]): Promise<void>;
+  /** Closes open entries whose URL has a final attempt at or after its acceptance; returns how many. */
+  settleOutbox(): Promise<number>;
+  /** Open entries accepted before `acceptedBefore` (ISO 8601), oldest first. */
+  openOutbox(acceptedBefore: string, limit: number): Promise<OutboxEntry[]>;
+  getOutboxEntry(url: string): Promise<OutboxEntry | null>;
   /** Resolves when the database answers a trivial query; throws a StoreError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
