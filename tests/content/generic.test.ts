@@ -147,6 +147,12 @@ describe('extractGenericContent', () => {
       expected: [`p: ${P1}`, `p: ${P2}`, `p: ${P3}`],
     },
     {
+      name: 'taxonomy classes on the post container ("category-social-issues tag-comment") are not role hints',
+      html: `<html><body><h1>T</h1><div class="post-481 post type-post category-social-issues tag-comment tag-share-market">
+        <p>${P1}</p><p>${P2}</p></div><div id="comments"><p>${P3}</p><p>${P4}</p></div></body></html>`,
+      expected: [`p: ${P1}`, `p: ${P2}`],
+    },
+    {
       name: 'no prose at all: no article',
       html: '<html><body><nav><a href="/">Home</a></nav><div><a href="/a">A</a> <a href="/b">B</a></div></body></html>',
       expected: [],

@@ -30,12 +30,20 @@ export function attr(el: Element, name: string): string | null {
   return value === undefined ? null : value;
 }
 
-/** `class` and `id` together, lower-cased: the string the class/id hints are matched against. */
+/**
+ * Class tokens that label the story's taxonomy, not the element's role: WordPress and others put
+ * "category-social-issues tag-comment" on the post container, which must not read as "social" or
+ * "comment".
+ */
+const TAXONOMY_CLASS = /(?:^|\s)(?:(?:category|tag|format|status|type|tax|term|series|topic)-\S*|(?:post|postid|page|page-id)-\d+)(?=\s|$)/g;
+
+/** `class` and `id` together, lower-cased, taxonomy labels removed: what the hints are matched against. */
 export function classAndId(el: Element): string {
   const cls = el.attribs['class'];
   const id = el.attribs['id'];
   if (cls === undefined && id === undefined) return '';
-  return `${cls ?? ''} ${id ?? ''}`.toLowerCase();
+  const classes = cls === undefined ? '' : cls.toLowerCase();
+  return `${classes.includes('-') ? classes.replace(TAXONOMY_CLASS, ' ') : classes} ${id === undefined ? '' : id.toLowerCase()}`;
 }
 
 const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
