@@ -20,6 +20,8 @@ export interface SyncResult {
   /** Scheduler ids already matching the file. */
   unchanged: string[];
   removed: string[];
+  /** Sources whose scheduler BullMQ refused (e.g. a cron field out of range), with its message. */
+  failed: Array<{ id: string; message: string }>;
 }
 
 const LOCK_TTL_MS = 30_000;
@@ -53,7 +55,7 @@ export async function syncSchedulesOn(
   prefix: string,
 ): Promise<SyncResult> {
   return withLock(redis, `${prefix}:${DISCOVER_QUEUE}:schedule-sync-lock`, async () => {
-    const result: SyncResult = { upserted: [], unchanged: [], removed: [] };
+    const result: SyncResult = { upserted: [], unchanged: [], removed: [], failed: [] };
     const wanted = new Map(sources.filter((s) => s.enabled).map((s) => [schedulerId(s.id), s]));
     const existing = await queue.getJobSchedulers(0, -1);
     for (const scheduler of existing) {
@@ -78,8 +80,13 @@ export async function syncSchedulesOn(
         result.unchanged.push(id);
         continue;
       }
-      await queue.upsertJobScheduler(id, repeat, { name: 'discover', data, opts: DISCOVER_JOB_OPTIONS });
-      result.upserted.push(id);
+      try {
+        await queue.upsertJobScheduler(id, repeat, { name: 'discover', data, opts: DISCOVER_JOB_OPTIONS });
+        result.upserted.push(id);
+      } catch (err) {
+        // One bad pattern must not leave the other sources unscheduled.
+        result.failed.push({ id, message: err instanceof Error ? err.message : String(err) });
+      }
     }
     return result;
   });

@@ -67,6 +67,13 @@ describe('syncSchedules', () => {
     expect((await queue.getJobScheduler('source:b'))?.every).toBe(3_600_000);
   });
 
+  it('a schedule BullMQ refuses fails that source only', async () => {
+    const settings = { redisUrl: REDIS_URL, queuePrefix: prefix, sourcesFile: undefined };
+    const result = await syncSchedules(settings, sources(['bad', { schedule: { cron: '61 * * * *' } }], ['good']));
+    expect([result.upserted, result.failed.map((f) => [f.id, f.message.includes('61')])]).toEqual([['source:good'], [['source:bad', true]]]);
+    expect(await schedulerIdsInRedis()).toEqual(['source:good']);
+  });
+
   it('two `newsworker schedule sync` processes started at once leave one scheduler per source', async () => {
     const file = join(dir, 'sources.yaml');
     writeFileSync(file, 'sources:\n  - id: one\n    url: https://news.example/one.xml\n  - id: two\n    url: https://news.example/two.xml\n    schedule: { every: 30m }\n');

@@ -17,5 +17,7 @@ export function registerSchedule(program: Command): void {
       for (const id of result.upserted) process.stdout.write(`upserted\t${id}\n`);
       for (const id of result.unchanged) process.stdout.write(`unchanged\t${id}\n`);
       for (const id of result.removed) process.stdout.write(`removed\t${id}\n`);
+      for (const f of result.failed) process.stderr.write(`failed\t${f.id}: ${f.message}\n`);
+      if (result.failed.length > 0) throw new CliFailure(EXIT.rejected, `${result.failed.length} source(s) could not be scheduled`);
     });
 }
