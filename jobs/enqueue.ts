@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import { checkUrl, type AllowList } from '../src/fetch/index.js';
 import { NewsworkerError } from '../src/errors.js';
 import { normalizeUrl } from '../src/pipeline/normalize/index.js';
+import type { Store } from '../src/store/index.js';
 import { ingestJobId } from './job-id.js';
 import type { IngestHints, IngestJobData, IngestJobResult } from './ingest-job.js';
 
@@ -45,7 +46,7 @@ export function validateUrl(url: string, allow: AllowList): EnqueueOutcome {
 export async function enqueueUrls(
   queue: Queue<IngestJobData, IngestJobResult>,
   requests: readonly EnqueueRequest[],
-  opts: { allow: AllowList; origin: string },
+  opts: { allow: AllowList; origin: string; outbox?: Pick<Store, 'acceptUrls'> },
 ): Promise<EnqueueOutcome[]> {
   const outcomes = requests.map((r) => validateUrl(r.url, opts.allow));
   const now = new Date().toISOString();
@@ -55,6 +56,8 @@ export async function enqueueUrls(
       : [],
   );
   if (jobs.length === 0) return outcomes;
+  // Written before queueing: if Redis loses the jobs, the reconciler (./reconciler.ts) queues them again.
+  await opts.outbox?.acceptUrls(jobs.map((j) => ({ url: j.data.url, jobId: j.opts.jobId, origin: opts.origin, acceptedAt: now })));
   await clearFinishedJobs(queue, jobs.map((j) => j.opts.jobId));
   await queue.addBulk(jobs);
   return outcomes;

@@ -5,7 +5,7 @@
  * and exits 0. A job of a worker killed outright is picked up again by stalled-job recovery; the
  * store's upsert makes the second run harmless.
  */
-import { MetricsTime, Worker } from 'bullmq';
+import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Settings } from '../src/config/settings.js';
@@ -14,7 +14,9 @@ import { openStore, type Store } from '../src/store/index.js';
 import { createExtractSandbox, type ExtractSandboxOptions } from './extract-sandbox.js';
 import { createIngestProcessor, type IngestOutcome } from './ingest-processor.js';
 import type { IngestJobData, IngestJobResult } from './ingest-job.js';
-import { QUEUE, redisConnection } from './queues.js';
+import { QUEUE, queueOptions, redisConnection } from './queues.js';
+import { Reconciler, type ReconcilerOptions } from './reconciler.js';
+import { syncSchedules } from './schedule.js';
 
 export interface RunningWorker {
   worker: Worker<IngestJobData, IngestJobResult>;
@@ -35,6 +37,8 @@ export interface WorkerOverrides {
    */
   extractIsolation?: 'sandbox' | 'inline';
   sandbox?: ExtractSandboxOptions;
+  /** The outbox reconciler run by this worker (./reconciler.ts); `false`: none. */
+  reconciler?: ReconcilerOptions | false;
 }
 
 /** BullMQ's message for a job failed because its worker died too often while running it. */
@@ -88,6 +92,7 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
     }
   });
   await worker.waitUntilReady();
+  const reconciler = overrides.reconciler === false ? null : startReconciler(settings, store, pacerRedis, logger, overrides.reconciler);
   logger.info({ concurrency: worker.concurrency, prefix: settings.queuePrefix }, 'ingest worker started');
 
   let stopping: Promise<void> | undefined;
@@ -104,6 +109,7 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
         worker.cancelAllJobs('shutdown');
         await closed;
       }
+      await reconciler?.stop();
       await Promise.allSettled([fetcher.close(), pacerRedis.quit(), connection.quit(), sandbox?.close()]);
       if (!overrides.store) await store.close();
       logger.info('stopped');
@@ -111,4 +117,21 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
     return stopping;
   };
   return { worker, store, fetcher, stop };
+}
+
+/**
+ * Every worker reconciles the outbox (runs are idempotent, so several at once do no harm). After a
+ * Redis wipe the configured sources' schedulers are re-created too.
+ */
+function startReconciler(settings: Settings, store: Store, redis: Redis, logger: Logger, opts: ReconcilerOptions = {}) {
+  const queue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(redis, { ...settings, redisUrl: settings.redisUrl! }));
+  const onRedisReset = settings.sourcesFile === undefined ? undefined : () => syncSchedules(settings);
+  const reconciler = new Reconciler(store, queue, redis, { onRedisReset, logger: logger.child({ component: 'reconciler' }), ...opts });
+  reconciler.start();
+  return {
+    async stop() {
+      await reconciler.stop();
+      await queue.close();
+    },
+  };
 }

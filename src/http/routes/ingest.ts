@@ -73,7 +73,7 @@ export function ingestRoutes(app: FastifyInstance, deps: AppDeps, limits: ApiLim
       if (urls.length > limits.maxIngestUrls) {
         throw new HttpError(413, 'too_many_urls', `${urls.length} URLs in one request; at most ${limits.maxIngestUrls}`);
       }
-      const results = await enqueueUrls(deps.ingestQueue, urls.map((url) => ({ url })), { allow: deps.allow, origin: 'api' });
+      const results = await enqueueUrls(deps.ingestQueue, urls.map((url) => ({ url })), { allow: deps.allow, origin: 'api', outbox: deps.store });
       const accepted = results.filter((r) => r.accepted).length;
       req.log.info({ accepted, rejected: results.length - accepted }, 'ingest request');
       return reply.code(202).send({ accepted, rejected: results.length - accepted, results });
