@@ -25,13 +25,15 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
   || missing+=(postgresql)
+# Debian's chromium drives the dashboards' browser test (playwright-core never downloads one).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y "${missing[@]}"
 else
-  say "redis-server and postgresql already installed"
+  say "redis-server, postgresql and chromium already installed"
 fi
 
 # --- Redis ------------------------------------------------------------------------------------
