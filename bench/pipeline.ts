@@ -317,7 +317,10 @@ function report(rows: readonly Row[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   for (const line of [header, ...table]) console.log(line.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
   console.log('ratio: URLs finished per second end to end / pages per second through extractArticle alone (same page mix)');
-  console.log('extract share: the worker\'s own extract timings summed over the wall time (how much of it went to extraction)');
+  console.log(
+    'extract share: the worker\'s own extract timings summed over the wall time; with extraction inline this is the share of the ' +
+      'time spent extracting, with extraction in other threads it also counts waiting for them (and can pass 100%)',
+  );
 
   for (const r of rows) {
     const reasons = [...r.failureReasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
