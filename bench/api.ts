@@ -25,6 +25,7 @@ import { openStore, type Store } from '../src/store/index.js';
 import { redisConnection } from '../jobs/queues.js';
 
 const TARGET_P99_MS = 50;
+const WARMUP_SECONDS = 2;
 const SITES = 50;
 /**
  * A Zipf-distributed vocabulary of 5,000 made-up words, so a word's share of articles spans what a
@@ -93,7 +94,7 @@ function syntheticArticle(i: number, rnd: () => number): Article {
   return {
     id, url, canonicalUrl: url, site, publisher: `Site ${i % SITES}`, title: `${pick()} ${pick()} ${pick()} report ${i}`,
     authors: ['Desk'], dateline: null, agency: null, publishedAt: published, modifiedAt: null,
-    language: i % 5 === 0 ? 'ko' : 'en', section: null, tags: [], text,
+    language: rnd() < 0.2 ? 'ko' : 'en', section: null, tags: [], text,
     html: paragraphs.map((p) => `<p>${p}</p>`).join(''), images: [], wordCount: 240,
     contentHash: hex(32), simhash: hex(16), duplicateOf: null,
     fetchedAt: published, extractedAt: published, extractor: 'bench@1',
@@ -101,7 +102,7 @@ function syntheticArticle(i: number, rnd: () => number): Article {
 }
 
 async function seededDatabase(count: number): Promise<string> {
-  const path = join(tmpdir(), `newsworker-bench-api-zipf-${count}.db`);
+  const path = join(tmpdir(), `newsworker-bench-api-v3-${count}.db`);
   if (existsSync(path)) return path;
   const building = `${path}.${process.pid}.building`;
   const store = await openStore(building);
@@ -141,10 +142,10 @@ interface LoadResult {
 }
 
 /** Asynchronous on purpose: the server runs on this process's event loop and must keep answering. */
-function runLoad(base: string, paths: string[]): Promise<LoadResult> {
+function runLoad(base: string, paths: string[], seconds: number = SECONDS): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./api-load.ts', import.meta.url)), base, String(RATE), String(SECONDS), String(args.connections)],
+    ['--import', 'tsx', fileURLToPath(new URL('./api-load.ts', import.meta.url)), base, String(RATE), String(seconds), String(args.connections)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   child.stdin.end(JSON.stringify(paths));
@@ -191,10 +192,13 @@ async function main(): Promise<void> {
   );
   const rows: string[][] = [];
   for (const [name, paths] of scenarios) {
+    await runLoad(server.url, paths, WARMUP_SECONDS); // JIT, page cache and statement cache warm
     const r = await runLoad(server.url, paths);
-    rows.push([name, String(paths.length), r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.non2xx + r.errors), r.p99 < TARGET_P99_MS ? 'yes' : 'NO']);
+    // Met only if the rate was actually served, without errors, under the latency target.
+    const met = r.p99 < TARGET_P99_MS && r.rps >= 0.95 * RATE && r.non2xx + r.errors === 0;
+    rows.push([name, String(paths.length), r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(0), String(r.non2xx + r.errors), met ? 'yes' : 'NO']);
   }
-  const header = ['scenario', 'urls', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', `p99<${TARGET_P99_MS}`];
+  const header = ['scenario', 'urls', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', `met (p99<${TARGET_P99_MS} at ${RATE}/s)`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(header));
