@@ -64,7 +64,7 @@ export const FURNITURE_LINE = new RegExp(
     '^(?:back to top|top of page|scroll to top|skip to (?:main )?content)$',
     // Contact and follow lines closing a story: "Email Jane Doe at jd@paper.example or follow her..."
     '^(?:follow|like) (?:us|him|her|them|[\\p{Lu}][\\p{L}\'’]+(?:\\s[\\p{Lu}][\\p{L}\'’]+){0,4}) on (?:twitter|facebook|instagram|linkedin)',
-    '^(?:e-?mail|contact|reach) [^.]{0,80}?\\S+@\\S+',
+    '^(?:e-?mail|contact|reach) [^@.]{0,80}@\\S',
     '^have a (?:news )?tip\\b',
   ].join('|'),
   'iu',
