@@ -10,13 +10,21 @@ import type { Credentials } from './auth.js';
 /** Scheduled-ingestion sources, when that part of the service is present. */
 export interface SourcesService {
   list(): Promise<SourceSummary[]>;
-  /** Queues a run of one source now; null when there is no such source. */
-  run(id: string): Promise<{ id: string; enqueued: number } | null>;
+  /** Queues a poll of one source now; null when there is no such source. */
+  run(id: string): Promise<{ id: string; jobId: string } | null>;
 }
 
 export interface SourceSummary {
   id: string;
-  [key: string]: unknown;
+  url: string;
+  kind: string | null;
+  enabled: boolean;
+  /** As `newsworker sources list` prints it, e.g. "every 15m", or the cron line and its time zone. */
+  schedule: string;
+  lastPollAt: string | null;
+  lastOutcome: string | null;
+  itemsFound: number;
+  nextRunAt: string | null;
 }
 
 export interface ApiLimits {

@@ -13,17 +13,20 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { openStore, type Store } from '../store/index.js';
 import { QUEUE, queueOptions, redisConnection } from '../../jobs/queues.js';
 import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
+import { DISCOVER_QUEUE, type DiscoverJobData, type DiscoverJobResult } from '../../jobs/discover-job.js';
 import { buildApp } from './app.js';
 import { assertBindAllowed } from './auth.js';
 import type { ApiLimits, SourcesService } from './deps.js';
+import { createSourcesService } from './sources-service.js';
 
 export interface ApiServerDeps {
   /** Shared with the worker when both run in one process; opened from DATABASE_URL (and closed on stop) when omitted. */
   store?: Store;
   /** Shared with the worker (its `onOutcome`); a fresh registry when omitted. */
   metrics?: Metrics;
+  /** The sources of the sources file (NEWSWORKER_SOURCES) when omitted. */
   sources?: SourcesService;
-  /** More queues for the dashboard and the depth metrics, beside the ingest queue. */
+  /** More queues for the dashboard and the depth metrics, beside the ingest and discover queues. */
   extraQueues?: readonly Queue[];
   limits?: Partial<ApiLimits>;
   /** Turn on bull-board's retry/clean/remove actions. */
@@ -47,7 +50,9 @@ export async function startApiServer(settings: Settings, logger: Logger, deps: A
   const store = deps.store ?? (await openStore(settings.databaseUrl));
   const connection = redisConnection(settings.redisUrl);
   const ingestQueue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(connection, { ...settings, redisUrl: settings.redisUrl }));
-  const queues = [ingestQueue as unknown as Queue, ...(deps.extraQueues ?? [])];
+  const discoverQueue = new Queue<DiscoverJobData, DiscoverJobResult>(DISCOVER_QUEUE, { connection, prefix: settings.queuePrefix });
+  const queues = [ingestQueue as unknown as Queue, discoverQueue as unknown as Queue, ...(deps.extraQueues ?? [])];
+  const sources = deps.sources ?? createSourcesService({ sourcesFile: settings.sourcesFile, redis: connection, queuePrefix: settings.queuePrefix, discoverQueue });
   const metrics = deps.metrics ?? createMetrics();
   metrics.watchQueues(queues);
   metrics.watchStore(() => store.countArticles());
@@ -61,7 +66,7 @@ export async function startApiServer(settings: Settings, logger: Logger, deps: A
     metrics,
     credentials,
     allow: parseAllowList(settings.allowCidrs),
-    sources: deps.sources,
+    sources,
     limits: deps.limits,
     dashboardWritable: deps.dashboardWritable,
   });
@@ -79,7 +84,7 @@ export async function startApiServer(settings: Settings, logger: Logger, deps: A
     stop() {
       stopping ??= (async () => {
         await app.close();
-        await ingestQueue.close();
+        await Promise.all([ingestQueue.close(), discoverQueue.close()]);
         await connection.quit().catch(() => connection.disconnect());
         if (!deps.store) await store.close();
       })();

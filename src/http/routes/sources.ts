@@ -1,11 +1,30 @@
 /**
  * `GET /api/sources` and `POST /api/sources/:id/run`, served by the scheduled-ingestion service when
- * the server is given one; without it both answer 404, so clients can tell "no sources here".
+ * the server is given one (startApiServer gives it one); without it both answer 404.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { errorResponses } from '../schemas.js';
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+const sourceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'url', 'enabled', 'schedule'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    kind: nullableString,
+    enabled: { type: 'boolean' },
+    schedule: { type: 'string' },
+    lastPollAt: nullableString,
+    lastOutcome: nullableString,
+    itemsFound: { type: 'integer' },
+    nextRunAt: nullableString,
+  },
+} as const;
 
 function noSources(): never {
   throw new HttpError(404, 'not_found', 'scheduled sources are not enabled on this server');
@@ -20,7 +39,7 @@ export function sourceRoutes(app: FastifyInstance, deps: AppDeps): void {
         200: {
           type: 'object',
           additionalProperties: false,
-          properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true, required: ['id'], properties: { id: { type: 'string' } } } } },
+          properties: { items: { type: 'array', items: sourceSchema } },
         },
         404: { $ref: 'Error#' },
         ...errorResponses,
@@ -34,7 +53,7 @@ export function sourceRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post<{ Params: { id: string } }>('/api/sources/:id/run', {
     schema: {
-      summary: 'Run one source now',
+      summary: 'Queue a poll of one source now (the discover worker runs it)',
       tags: ['sources'],
       security: [{ bearer: [] }, { basic: [] }],
       params: {
@@ -44,7 +63,7 @@ export function sourceRoutes(app: FastifyInstance, deps: AppDeps): void {
         properties: { id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' } },
       },
       response: {
-        202: { type: 'object', additionalProperties: false, properties: { id: { type: 'string' }, enqueued: { type: 'integer' } } },
+        202: { type: 'object', additionalProperties: false, properties: { id: { type: 'string' }, jobId: { type: 'string' } } },
         404: { $ref: 'Error#' },
         ...errorResponses,
       },
