@@ -88,10 +88,19 @@ const SANITIZE_OPTIONS: sanitize.IOptions = {
 export function sanitizeHtml(html: string, opts: SanitizeOptions): string {
   currentBase = parseBase(opts.baseUrl);
   try {
-    return removeEmptyElements(sanitize(html, SANITIZE_OPTIONS)).trim();
+    let out = sanitizeOnce(html);
+    // A disallowed element between two <p> keeps the parser from closing the first one, and
+    // unwrapping it leaves <p><p>…</p></p>, which parses differently next time. Sanitizing that
+    // output again gives what any later pass will; it takes two passes at most in practice.
+    for (let pass = 0; pass < 3 && reparsesDifferently(out); pass++) out = sanitizeOnce(out);
+    return out;
   } finally {
     currentBase = null;
   }
+}
+
+function sanitizeOnce(html: string): string {
+  return removeEmptyElements(sanitize(html, SANITIZE_OPTIONS)).trim();
 }
 
 const INLINE_TAGS = new Set(['a', 'strong', 'em', 'b', 'i']);
@@ -142,6 +151,25 @@ function removeEmptyElements(html: string): string {
     stack[stack.length - 1]!.inner += top.open + top.inner;
   }
   return root.inner;
+}
+
+/** Blocks whose start tag closes an open <p> when the parser meets it directly inside one. */
+const CLOSES_P: ReadonlySet<string> = new Set(['p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'figure', 'figcaption']);
+
+/** True when the output holds an element the parser would close early: a block in a <p>, an <li> in an <li>. */
+function reparsesDifferently(html: string): boolean {
+  const open: string[] = [];
+  for (const [, slash, name] of html.matchAll(OUTPUT_TOKEN)) {
+    if (name === undefined || name === 'br' || name === 'img') continue;
+    const top = open[open.length - 1];
+    if (slash === '/') {
+      if (top === name) open.pop();
+      continue;
+    }
+    if ((top === 'p' && CLOSES_P.has(name)) || (top === 'li' && name === 'li')) return true;
+    open.push(name);
+  }
+  return false;
 }
 
 function parseBase(baseUrl: string | null): URL | null {

@@ -8,7 +8,8 @@
  * about 45 ms (extractArticle); but CI runs the test files in parallel on 2 cores, and under that
  * load every call runs several times slower, so by default the assertion is a hang guard
  * (HANG_GUARD_MS) and the measured maxima are printed. NEWSWORKER_STRICT_TIMING=1 asserts the 50 ms
- * budget itself (run this file alone). A failing run prints fast-check's seed and counterexample.
+ * budget itself (run this file alone); NEWSWORKER_FUZZ_RUNS raises the runs per property (300).
+ * A failing run prints fast-check's seed and counterexample.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ const HANG_GUARD_MS = 1_000;
 const ASSERTED_MS = STRICT ? BUDGET_MS : HANG_GUARD_MS;
 const MAX_CHARS = 10_000;
 /** Runs per property: enough to find the shallow bugs on every CI run, light on a 2-core machine. */
-const RUNS = 300;
+const RUNS = Number(process.env['NEWSWORKER_FUZZ_RUNS'] ?? 300);
 
 const report = new Map<string, CallTimes>();
 function timesFor(name: string): CallTimes {
