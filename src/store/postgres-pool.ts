@@ -62,6 +62,13 @@ export async function runTransaction<T>(pool: pg.Pool, operation: string, body: 
   }
   // A client whose ROLLBACK failed is in an unknown state: release(error) destroys it.
   let broken: Error | undefined;
+  // The pool listens for errors on idle clients only. A checked-out client whose backend is
+  // terminated between two queries emits 'error' on itself; unheard, that kills the process.
+  // Heard, the pending or next query fails (a retryable StoreError) and the client is destroyed.
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await body(client);
@@ -73,6 +80,7 @@ export async function runTransaction<T>(pool: pg.Pool, operation: string, body: 
     });
     throw toStoreError(err, 'postgres', operation);
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -56,7 +56,7 @@ export class Workers {
   async start(settings: Settings, extraEnv: Record<string, string> = {}, waitForStart = true): Promise<WorkerChild> {
     const child = spawnWorker({ ...settings, logLevel: 'info' }, extraEnv);
     this.children.push(child);
-    if (waitForStart) await child.waitForOutput(STARTED, 30_000);
+    if (waitForStart) await child.waitForOutput(STARTED, 60_000);
     return child;
   }
 
