@@ -96,7 +96,11 @@ const block: fc.Arbitrary<Block> = fc.record(
   },
   { requiredKeys: ['tag', 'text', 'html'] },
 );
-const blocks = fc.array(block, { maxLength: 12 });
+/** Up to 12 blocks, cut so that their text and html together stay within MAX_CHARS. */
+const blocks = fc.array(block, { maxLength: 12 }).map((list) => {
+  const share = Math.floor(MAX_CHARS / Math.max(1, list.length) / 2);
+  return list.map((b) => ({ ...b, text: b.text.slice(0, share), html: b.html.slice(0, share) }));
+});
 
 const RULES = defaultSiteRules();
 function context(ruleIndex: number | null, title: string | null): CleanContext {
