@@ -49,13 +49,29 @@ function murmur32(s: string, seed: number): number {
 const SEED_HIGH = 0x9747b28c;
 const SEED_LOW = 0x5bd1e995;
 
-function addBits(weights: Int32Array, offset: number, hash: number): void {
-  for (let bit = 0; bit < 32; bit++) weights[offset + bit] += (hash >>> bit) & 1 ? 1 : -1;
+/**
+ * Per-bit counts of the features whose hash has that bit set, for all 32 bits at once: `planes[p]`
+ * holds bit p of each of the 32 counts, and adding a hash is a ripple-carry add across the planes
+ * (two steps on average) instead of 32 increments. Counting ones is enough: a bit's ±1 weight sum
+ * is positive exactly when more than half the features set it.
+ */
+function addToCounts(planes: Int32Array, hash: number): void {
+  let carry = hash | 0;
+  for (let p = 0; carry !== 0; p++) {
+    const next = planes[p]! & carry;
+    planes[p]! ^= carry;
+    carry = next;
+  }
 }
 
-function packBits(weights: Int32Array, offset: number): number {
+/** Bit `bit` set when more than half of `features` hashes had it set. */
+function majorityBits(planes: Int32Array, features: number): number {
   let word = 0;
-  for (let bit = 0; bit < 32; bit++) if ((weights[offset + bit] ?? 0) > 0) word |= 1 << bit;
+  for (let bit = 0; bit < 32; bit++) {
+    let ones = 0;
+    for (let p = 0; p < planes.length; p++) ones += ((planes[p]! >>> bit) & 1) * 2 ** p;
+    if (2 * ones > features) word |= 1 << bit;
+  }
   return word >>> 0;
 }
 
@@ -102,12 +118,14 @@ export function simhash64(text: string): string {
   // A text shorter than one shingle is its own single feature.
   const width = Math.min(SHINGLE, tokens.length);
   const features = tokens.length - width + 1;
-  const weights = new Int32Array(64);
+  // 33 planes count past 2^32 features, more than any string can hold.
+  const highCounts = new Int32Array(33);
+  const lowCounts = new Int32Array(33);
   for (let i = 0; i < features; i++) {
-    addBits(weights, 32, shingleHash(high, i, width));
-    addBits(weights, 0, shingleHash(low, i, width));
+    addToCounts(highCounts, shingleHash(high, i, width));
+    addToCounts(lowCounts, shingleHash(low, i, width));
   }
-  return hex32(packBits(weights, 32)) + hex32(packBits(weights, 0));
+  return hex32(majorityBits(highCounts, features)) + hex32(majorityBits(lowCounts, features));
 }
 
 const SIMHASH = /^[0-9a-f]{16}$/i;
