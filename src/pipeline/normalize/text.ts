@@ -23,8 +23,11 @@ const INLINE_SPACE = /[^\S\n]+/g;
  * {@link joinParagraphs} changes nothing; a one-line value such as a title comes out on one line.
  */
 export function normalizeText(s: string): string {
-  const folded = s
-    .normalize('NFC')
+  const nfc = s.normalize('NFC');
+  // Most input (each paragraph, the joined body, the text again for its hash) is already in normal
+  // form: one scan proves it, instead of the seven passes below.
+  if (isFolded(nfc)) return nfc;
+  const folded = nfc
     .replace(INVISIBLE, '')
     .replace(CONTROL, '')
     .replace(LINE_BREAK, '\n')
@@ -33,6 +36,21 @@ export function normalizeText(s: string): string {
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * Anything the passes of {@link normalizeText} after NFC would change: an invisible, control or
+ * line-break character, whitespace other than a space or line feed, two spaces, a space beside a
+ * line feed, three line feeds. With none of these, only a space or line feed at either end is left.
+ */
+const NEEDS_FOLDING = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]|[^\S \n]| [ \n]|\n |\n\n\n/;
+
+function isFolded(s: string): boolean {
+  if (s === '') return true;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first === 0x20 || first === 0x0a || last === 0x20 || last === 0x0a) return false;
+  return !NEEDS_FOLDING.test(s);
 }
 
 /** All whitespace, line breaks included, folded to single spaces: a paragraph's text. */
