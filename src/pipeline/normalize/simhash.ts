@@ -66,10 +66,12 @@ function addToCounts(planes: Int32Array, hash: number): void {
 
 /** Bit `bit` set when more than half of `features` hashes had it set. */
 function majorityBits(planes: Int32Array, features: number): number {
+  // Only the planes a count of `features` can reach hold bits.
+  const used = Math.min(planes.length, 32 - Math.clz32(features));
   let word = 0;
   for (let bit = 0; bit < 32; bit++) {
     let ones = 0;
-    for (let p = 0; p < planes.length; p++) ones += ((planes[p]! >>> bit) & 1) * 2 ** p;
+    for (let p = 0; p < used; p++) ones += ((planes[p]! >>> bit) & 1) * 2 ** p;
     if (2 * ones > features) word |= 1 << bit;
   }
   return word >>> 0;
