@@ -21,7 +21,7 @@ export interface ReconcilerOptions {
   graceMs?: number;
   /** Pause between two runs. @defaultValue 30000 */
   intervalMs?: number;
-  /** Open entries looked at per run. @defaultValue 1000 */
+  /** Open entries read from the store at a time. @defaultValue 1000 */
   batch?: number;
   /** Called when Redis was found wiped (after the first run): re-create schedulers and the like. */
   onRedisReset?: () => Promise<unknown>;
@@ -75,18 +75,25 @@ export class Reconciler {
     }
     const settled = await this.store.settleOutbox();
     const before = new Date(Date.now() - (redisReset && !firstRun ? 0 : this.graceMs)).toISOString();
-    const open = await this.store.openOutbox(before, this.batch);
-    const states = await Promise.all(open.map((e) => this.queue.getJobState(e.jobId)));
-    // Finished jobs (completed, failed) are left alone: their outcome is recorded and settles the
-    // entry on the next pass. Only jobs Redis does not know at all are lost.
-    const lost = open.filter((_, i) => states[i] === 'unknown');
-    if (lost.length > 0) {
-      const now = new Date().toISOString();
-      await this.queue.addBulk(lost.map((e) => ({ name: 'ingest', data: { url: e.url, origin: e.origin, enqueuedAt: now }, opts: { jobId: e.jobId } })));
-      this.opts.logger?.warn({ requeued: lost.length }, 'queued again URLs whose job Redis no longer had');
+    let requeued = 0;
+    let inQueue = 0;
+    // Page through every open entry: after a wipe, thousands may need queueing in one pass.
+    for (let page = await this.store.openOutbox(before, this.batch); page.length > 0;) {
+      const states = await Promise.all(page.map((e) => this.queue.getJobState(e.jobId)));
+      // Finished jobs (completed, failed) are left alone: their outcome is recorded and settles
+      // the entry on the next pass. Only jobs Redis does not know at all are lost.
+      const lost = page.filter((_, i) => states[i] === 'unknown');
+      if (lost.length > 0) {
+        const now = new Date().toISOString();
+        await this.queue.addBulk(lost.map((e) => ({ name: 'ingest', data: { url: e.url, origin: e.origin, enqueuedAt: now }, opts: { jobId: e.jobId } })));
+      }
+      requeued += lost.length;
+      inQueue += states.filter((s) => LIVE_STATES.has(s)).length;
+      if (page.length < this.batch) break;
+      page = await this.store.openOutbox(before, this.batch, page[page.length - 1]);
     }
-    const inQueue = states.filter((s) => LIVE_STATES.has(s)).length;
-    return { settled, requeued: lost.length, inQueue, redisReset };
+    if (requeued > 0) this.opts.logger?.warn({ requeued }, 'queued again URLs whose job Redis no longer had');
+    return { settled, requeued, inQueue, redisReset };
   }
 
   /** Runs now, then every `intervalMs`, until stop(). */

@@ -13,6 +13,11 @@ export const SETTLE_OUTBOX = `UPDATE outbox SET done_at = (${LATEST_FINAL}) WHER
 
 export const OUTBOX_COLUMNS = 'url, job_id, origin, accepted_at, done_at';
 
+/** Open entries accepted before $1, after ($2, $3) in (accepted_at, url) order, at most $4. */
+export const OPEN_OUTBOX = (before: string, afterAt: string, afterUrl: string, limit: string) =>
+  `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE done_at IS NULL AND accepted_at < ${before}
+   AND (accepted_at, url) > (${afterAt}, ${afterUrl}) ORDER BY accepted_at, url LIMIT ${limit}`;
+
 /** `?` or `$n` placeholders for a multi-row insert of `rows` entries. */
 export function acceptStatement(rows: number, dialect: 'sqlite' | 'postgres'): string {
   const values = Array.from({ length: rows }, (_, r) =>

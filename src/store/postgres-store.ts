@@ -13,7 +13,7 @@ import {
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { isSearchable } from './fts-query.js';
-import { ACCEPT_BATCH, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
+import { ACCEPT_BATCH, OPEN_OUTBOX, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
 import { openPool, runQuery, runTransaction, type Client } from './postgres-pool.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
@@ -308,12 +308,8 @@ class PostgresStore implements Store {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async openOutbox(acceptedBefore: string, limit: number): Promise<OutboxEntry[]> {
-    const rows = await this.query(
-      'openOutbox',
-      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE done_at IS NULL AND accepted_at < $1 ORDER BY accepted_at LIMIT $2`,
-      [acceptedBefore, limit],
-    );
+  async openOutbox(acceptedBefore: string, limit: number, after?: Pick<OutboxEntry, 'acceptedAt' | 'url'>): Promise<OutboxEntry[]> {
+    const rows = await this.query('openOutbox', OPEN_OUTBOX('$1', '$2', '$3', '$4'), [acceptedBefore, after?.acceptedAt ?? '', after?.url ?? '', limit]);
     return rows.map(rowToOutboxEntry);
   }
 

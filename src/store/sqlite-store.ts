@@ -12,7 +12,7 @@ import {
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { toFts5Search } from './fts-query.js';
-import { ACCEPT_BATCH, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
+import { ACCEPT_BATCH, OPEN_OUTBOX, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
 import { SQLITE_NOW as NOW, openSqliteDatabase } from './sqlite-database.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
@@ -299,10 +299,10 @@ class SqliteStore implements Store {
     return this.run('settleOutbox', () => this.db.transaction(() => this.sql(SETTLE_OUTBOX).run().changes).immediate());
   }
 
-  async openOutbox(acceptedBefore: string, limit: number): Promise<OutboxEntry[]> {
+  async openOutbox(acceptedBefore: string, limit: number, after?: Pick<OutboxEntry, 'acceptedAt' | 'url'>): Promise<OutboxEntry[]> {
     return this.run('openOutbox', () =>
-      (this.sql(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE done_at IS NULL AND accepted_at < ? ORDER BY accepted_at LIMIT ?`)
-        .all(acceptedBefore, limit) as Row[]).map(rowToOutboxEntry),
+      (this.sql(OPEN_OUTBOX('?', '?', '?', '?')).all(acceptedBefore, after?.acceptedAt ?? '', after?.url ?? '', limit) as Row[])
+        .map(rowToOutboxEntry),
     );
   }
 

@@ -142,8 +142,11 @@ export interface Store {
   acceptUrls(entries: readonly OutboxInput[]): Promise<void>;
   /** Closes open entries whose URL has a final attempt at or after its acceptance; returns how many. */
   settleOutbox(): Promise<number>;
-  /** Open entries accepted before `acceptedBefore` (ISO 8601), oldest first. */
-  openOutbox(acceptedBefore: string, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Open entries accepted before `acceptedBefore` (ISO 8601), oldest first (by acceptance, then
+   * URL); `after` is the last entry of the previous page.
+   */
+  openOutbox(acceptedBefore: string, limit: number, after?: Pick<OutboxEntry, 'acceptedAt' | 'url'>): Promise<OutboxEntry[]>;
   getOutboxEntry(url: string): Promise<OutboxEntry | null>;
   /** Resolves when the database answers a trivial query; throws a StoreError otherwise. */
   ping(): Promise<void>;

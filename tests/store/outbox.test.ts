@@ -78,6 +78,13 @@ describe.each([
     const entries = Array.from({ length: 1_203 }, (_, i) => ({ url: `https://n.example/${i}`, jobId: `u-${i}`, origin: 'api', acceptedAt: T(i % 50) }));
     await store.acceptUrls(entries);
     expect(await store.openOutbox(T(59), 5_000)).toHaveLength(1_203);
+    // Pages of 100 in (acceptedAt, url) order cover every entry once, ties on acceptedAt included.
+    const seen: string[] = [];
+    for (let page = await store.openOutbox(T(59), 100); page.length > 0; page = await store.openOutbox(T(59), 100, page.at(-1))) {
+      seen.push(...page.map((e) => e.url));
+    }
+    const expected = [...entries].sort((x, y) => (x.acceptedAt + x.url < y.acceptedAt + y.url ? -1 : 1)).map((e) => e.url);
+    expect(seen).toEqual(expected);
     expect(await store.getOutboxEntry('https://n.example/nope')).toBeNull();
   });
 });
