@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from '../../src/pipeline/normalize/index.js';
+import { countWords, normalizeText } from '../../src/pipeline/normalize/index.js';
 
 /** normalizeText as first written: every pass always run. The one-scan shortcut must agree with it. */
 function referenceNormalize(s: string): string {
@@ -51,5 +51,29 @@ describe('normalizeText shortcut for text already in normal form', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
       expect(normalizeText(text)).toBe(referenceNormalize(text));
     }), { numRuns: 2000 });
+  });
+});
+
+/** countWords' word pattern as first written, with a lookahead per character instead of a set difference. */
+const DENSE = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc`;
+const LOOKAHEAD_WORD_CHAR = String.raw`(?:(?![${DENSE}])[\p{L}\p{M}\p{N}])`;
+const REFERENCE_WORD = new RegExp(
+  String.raw`[${DENSE}]|${LOOKAHEAD_WORD_CHAR}+(?:(?:['’]|(?<=\p{N})[.,:](?=\p{N}))${LOOKAHEAD_WORD_CHAR}+)*`,
+  'gu',
+);
+
+const WORD_PIECES = [
+  'a', 'Z', 'é', 'e\u0301', '\u0301', '7', '٣', '½', '東', 'ひ', 'カ', 'ー', '한', 'я', '𝐀', '😀', "'", '’', '.', ',', ':', '-', ' ', '\n', '_',
+];
+
+describe('countWords', () => {
+  it('counts as the lookahead pattern did', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...WORD_PIECES), { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(countWords(text)).toBe(text.match(REFERENCE_WORD)?.length ?? 0);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -9,8 +9,8 @@
  * token each, since those scripts do not space their words (a whole sentence would be one token).
  */
 const TOKEN = new RegExp(
-  String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}\p{N}_])+`,
-  'gu',
+  String.raw`[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|[[\p{L}\p{N}_]--[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]]+`,
+  'gv',
 );
 const SHINGLE = 3;
 
