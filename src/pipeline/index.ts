@@ -69,7 +69,9 @@ export function extractArticle(input: string | Buffer, opts: ExtractOptions = {}
     blocks = textToBlocks(decoded.text);
   }
 
-  const rule = mergeRules(hostRule, findSignatureRules(rules, blocks.map((b) => b.text)));
+  // Folding every block's text for the lookup is wasted when no rule has a signature to match.
+  const signed = rules.some((r) => r.signatures.length > 0);
+  const rule = mergeRules(hostRule, signed ? findSignatureRules(rules, blocks.map((b) => b.text)) : []);
   const ctx: CleanContext = {
     rule,
     metadata,
