@@ -74,8 +74,10 @@ export async function enqueueUrls(
 async function clearFinishedJobs(queue: Queue<IngestJobData, IngestJobResult>, jobIds: readonly string[]): Promise<void> {
   await Promise.all(
     [...new Set(jobIds)].map(async (id) => {
-      const state = await queue.getJobState(id);
-      if (state === 'completed' || state === 'failed') await queue.remove(id);
+      // The job's own record says whether it finished (constant time); getJobState would search
+      // the waiting list, which grows with the queue.
+      const job = await queue.getJob(id);
+      if (job?.finishedOn !== undefined) await queue.remove(id);
     }),
   );
 }
