@@ -30,38 +30,38 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('newsworker extract', () => {
   it('prints the seed as specified, as JSON', async () => {
-    const { code, stdout } = await runCli(['extract', SEED]);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await runCli(['extract', SEED]);
+    expect(code, stderr).toBe(0);
     const article = JSON.parse(stdout);
     for (const field of ['title', 'dateline', 'agency', 'publisher', 'text']) expect(article[field]).toBe(SEED_EXPECTED[field]);
     expect(article.removed).toBeUndefined();
   });
 
   it('--explain adds the removed blocks', async () => {
-    const { code, stdout } = await runCli(['extract', SEED, '--explain']);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await runCli(['extract', SEED, '--explain']);
+    expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout).removed).toContainEqual({ rule: 'nav-phrase', text: 'Back To Top' });
   });
 
   it('reads standard input with --url and --format text', async () => {
-    const { code, stdout } = await runCli(['extract', '-', '--url', 'http://www.koreaherald.com/view.php?ud=20170823000123', '--format', 'text'], {
+    const { code, stdout, stderr } = await runCli(['extract', '-', '--url', 'http://www.koreaherald.com/view.php?ud=20170823000123', '--format', 'text'], {
       stdin: readFileSync(KH),
     });
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     expect(stdout.startsWith('Tillerson renews offer to talk with N. Korea\n\n')).toBe(true);
     expect(stdout).toContain('The peace gesture came just hours after');
   });
 
   it('--format markdown gives a heading and the body', async () => {
-    const { code, stdout } = await runCli(['extract', KH, '--url', 'http://www.koreaherald.com/view.php?ud=1', '--format', 'markdown']);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await runCli(['extract', KH, '--url', 'http://www.koreaherald.com/view.php?ud=1', '--format', 'markdown']);
+    expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^# Tillerson renews offer to talk with N\. Korea\n/);
     expect(stdout).toContain('![US Secretary of State Rex Tillerson.](http://www.koreaherald.com/');
   });
 
   it('fetches an http URL', async () => {
-    const { code, stdout } = await runCli(['extract', `${base}/story`]);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await runCli(['extract', `${base}/story`]);
+    expect(code, stderr).toBe(0);
     const article = JSON.parse(stdout);
     expect(article.url).toBe(`${base}/story`);
     expect(article.title).toBe('Tillerson renews offer to talk with N. Korea');
