@@ -1,4 +1,5 @@
 /** What only the SQLite backend promises: file location, WAL, lock waits, a full disk, several processes. */
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,7 @@ describe('SQLite settings', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual(['0001_initial']);
+      expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all()).toEqual(MIGRATIONS.map((m) => m.id));
     } finally {
       db.close();
     }
