@@ -7,6 +7,7 @@
  */
 import sanitize from 'sanitize-html';
 import type { ArticleImage } from '../article.js';
+import { sanitizedForm } from './sanitized-form.js';
 import type { Block } from './types.js';
 
 export interface SanitizeOptions {
@@ -86,9 +87,21 @@ const SANITIZE_OPTIONS: sanitize.IOptions = {
 
 /** Sanitizes a raw HTML fragment to the article allowlist. */
 export function sanitizeHtml(html: string, opts: SanitizeOptions): string {
+  return sanitizeWith(html, opts, true);
+}
+
+/** {@link sanitizeHtml} with sanitize-html on every input: the reference the shortcut is tested against. */
+export function sanitizeHtmlWithLibrary(html: string, opts: SanitizeOptions): string {
+  return sanitizeWith(html, opts, false);
+}
+
+function sanitizeWith(html: string, opts: SanitizeOptions, shortcut: boolean): string {
   currentBase = parseBase(opts.baseUrl);
   try {
-    let out = sanitizeOnce(html);
+    // Markup already in the sanitizer's output form (the rendered blocks, nearly always) is
+    // recognised in one scan instead of being parsed and written again.
+    const first = shortcut ? sanitizedForm(html, safeUrl) : null;
+    let out = first === null ? sanitizeOnce(html) : removeEmptyElements(first).trim();
     // A disallowed element between two <p> keeps the parser from closing the first one, and
     // unwrapping it leaves <p><p>…</p></p>, which parses differently next time. Sanitizing that
     // output again gives what any later pass will; it takes two passes at most in practice.
@@ -184,12 +197,17 @@ function parseBase(baseUrl: string | null): URL | null {
 
 /** The article's `html`: each block rendered as its tag, one per line, then sanitized. */
 export function renderBlocksHtml(blocks: Block[], opts: SanitizeOptions): string {
+  return sanitizeHtml(renderUnsanitized(blocks), opts);
+}
+
+/** The blocks as HTML before sanitizing: what {@link renderBlocksHtml} hands the sanitizer. */
+export function renderUnsanitized(blocks: readonly Block[]): string {
   const parts: string[] = [];
   for (const block of blocks) {
     const html = blockHtml(block);
     if (html !== '') parts.push(html);
   }
-  return sanitizeHtml(parts.join('\n'), opts);
+  return parts.join('\n');
 }
 
 function blockHtml(block: Block): string {
