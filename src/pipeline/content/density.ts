@@ -82,27 +82,7 @@ export function unlikelyHint(el: Element, tag: string): Hint {
   if (PROTECTED_TAGS.has(tag)) return 'none';
   const role = attr(el, 'role');
   if (role !== null && UNLIKELY_ROLES.has(role.toLowerCase())) return 'unlikely';
-  const cls = el.attribs['class'];
-  const id = el.attribs['id'];
-  if (cls === undefined && id === undefined) return 'none';
-  // Pages repeat a few class names on hundreds of elements: the five table regexes run once per
-  // distinct class and id, not once per element.
-  // The class's length first keeps the key unambiguous whatever characters the values hold.
-  const key = `${cls?.length ?? -1}:${cls ?? ''}${id ?? ''}`;
-  let hint = hintByClassAndId.get(key);
-  if (hint === undefined) {
-    hint = classAndIdHint(classAndId(el));
-    if (hintByClassAndId.size >= HINT_CACHE_LIMIT) hintByClassAndId.clear();
-    hintByClassAndId.set(key, hint);
-  }
-  return hint;
-}
-
-/** Distinct class/id pairs remembered across pages; cleared when full, so memory stays bounded. */
-const HINT_CACHE_LIMIT = 20_000;
-const hintByClassAndId = new Map<string, Hint>();
-
-function classAndIdHint(hint: string): Hint {
+  const hint = classAndId(el);
   if (hint === '' || LIKELY_CONTENT.test(hint)) return 'none';
   if (UNLIKELY_SUBSTRINGS.test(hint) || UNLIKELY_TOKENS.test(hint)) return 'unlikely';
   if (LAYOUT_SUBSTRINGS.test(hint) || LAYOUT_TOKENS.test(hint)) return 'layout';
