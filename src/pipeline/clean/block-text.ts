@@ -4,9 +4,14 @@
  */
 import type { Block, CleanContext } from '../types.js';
 
+/** Whitespace `fold` would change: anything but a lone space. */
+const UNFOLDED_SPACE = /[^\S ]| {2}/;
+
 /** Case- and whitespace-insensitive form of a text, for comparisons against phrase tables. */
 export function fold(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+  // Block texts are mostly folded already; replacing every single space would copy them anyway.
+  const spaced = UNFOLDED_SPACE.test(text) ? text.replace(/\s+/g, ' ') : text;
+  return spaced.trim().toLowerCase();
 }
 
 /** `fold`, also without surrounding punctuation and bullets ("Share:", "| Print |", "▲ Top"). */
