@@ -57,9 +57,13 @@ export function isHidden(el: Element): boolean {
   return style !== undefined && HIDDEN_STYLE.test(style);
 }
 
+/** Whitespace `foldWhitespace` would change: anything but a lone space (zero-width space included). */
+const UNFOLDED_SPACE = /[^\S ]|\u200b| {2}/;
+
 /** Folds every run of whitespace (NBSP included) into one space and trims. */
 export function foldWhitespace(text: string): string {
-  return text.replace(/[\s\u200b\ufeff]+/g, ' ').trim();
+  // Replacing every single space copies the text even when nothing changes.
+  return (UNFOLDED_SPACE.test(text) ? text.replace(/[\s\u200b\ufeff]+/g, ' ') : text).trim();
 }
 
 export function escapeText(text: string): string {
