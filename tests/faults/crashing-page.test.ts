@@ -10,7 +10,7 @@ import { startIngestWorker, type RunningWorker } from '../../jobs/worker.js';
 import {
   createTestDatabase, openTestQueue, silentLogger, testSettings, type TestDatabase, type TestQueue,
 } from '../helpers/worker-harness.js';
-import { HEAP_BOMB } from './hostile-pages.js';
+import { BIG_HEAP_BOMB } from './hostile-pages.js';
 import { fates, startArticleServer, Workers } from './fault-harness.js';
 
 let db: TestDatabase | undefined;
@@ -33,8 +33,8 @@ const ORDINARY = ['/a/harbour-one', '/a/harbour-two', '/a/harbour-three'];
 async function setUp(overrides: Partial<Settings> = {}): Promise<{ settings: Settings; bomb: string; ordinary: string[] }> {
   db = await createTestDatabase('sqlite');
   server = await startArticleServer();
-  server.route('/bomb', (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HEAP_BOMB));
-  const settings = testSettings({ databaseUrl: db.url, concurrency: 1, lockMs: 1_000, stalledIntervalMs: 500, ...overrides });
+  server.route('/bomb', (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BIG_HEAP_BOMB));
+  const settings = testSettings({ databaseUrl: db.url, concurrency: 1, lockMs: 1_000, stalledIntervalMs: 500, maxBytes: 16 * 1024 * 1024, ...overrides });
   q = await openTestQueue(settings);
   // Not server.url('/bomb'): that would route the path to an ordinary article.
   return { settings, bomb: `${server.origin}/bomb`, ordinary: ORDINARY.map((p) => server!.url(p)) };
@@ -49,7 +49,9 @@ async function enqueueAll(urls: readonly string[]): Promise<string[]> {
 
 describe('a page that crashes its parser (2)', () => {
   it('parsed in process, it kills the worker twice, then fails as worker_crashed; the other jobs complete', async () => {
-    const { settings, bomb, ordinary } = await setUp();
+    // A lock longer than the blocking parse: in process, parsing the bomb holds the event loop for
+    // seconds, and a shorter lock would expire (a stall) with the worker still alive.
+    const { settings, bomb, ordinary } = await setUp({ lockMs: 8_000, stalledIntervalMs: 1_000 });
     const [bombJob, ...others] = await enqueueAll([bomb, ...ordinary]);
     // A supervisor as systemd or Kubernetes would be: every dead worker is replaced.
     const env = { NEWSWORKER_EXTRACT_ISOLATION: 'inline', NODE_OPTIONS: '--max-old-space-size=128' };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createExtractSandbox, extractInProcess, type ExtractSandbox } from '../../jobs/extract-sandbox.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
-import { DEEP_DOM, HEAP_BOMB } from './hostile-pages.js';
+import { BIG_HEAP_BOMB, DEEP_DOM } from './hostile-pages.js';
 
 const PAGES_DIR = join(PROJECT_ROOT, 'tests/fixtures/pages');
 const pages = readdirSync(PAGES_DIR)
@@ -38,7 +38,7 @@ describe('extraction sandbox', () => {
   });
 
   it.each([
-    { name: 'a page that blows the heap', html: HEAP_BOMB, limits: { maxOldGenerationSizeMb: 64, deadlineMs: 60_000 }, reason: 'extract_crashed', message: /memory limit/ },
+    { name: 'a page that blows the heap', html: BIG_HEAP_BOMB, limits: { maxOldGenerationSizeMb: 64, deadlineMs: 60_000 }, reason: 'extract_crashed', message: /memory limit/ },
     { name: 'a page that outlasts the deadline', html: DEEP_DOM, limits: { maxOldGenerationSizeMb: 512, deadlineMs: 2_500 }, reason: 'extract_timeout', message: /longer than 2500 ms/ },
   ])('$name fails with $reason (permanent), and the pool still serves', async ({ html, limits, reason, message }) => {
     const sandbox = createExtractSandbox({ threads: 2, ...limits });
