@@ -35,7 +35,7 @@ export interface ReconcileResult {
   requeued: number;
   /** Open entries whose job is still waiting, delayed or running. */
   inQueue: number;
-  /** The marker key was missing: Redis lost its data since the last run (or this is the first). */
+  /** The marker key was missing: Redis lost its data since the last completed run (or this is the first). */
   redisReset: boolean;
 }
 
@@ -47,6 +47,7 @@ export class Reconciler {
   private readonly marker: string;
   private readonly token = randomUUID();
   private runs = 0;
+  private resetPending = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -65,16 +66,18 @@ export class Reconciler {
 
   /** One pass: settle, detect a wiped Redis, re-queue what Redis lost. */
   async runOnce(): Promise<ReconcileResult> {
-    // NX: set only when missing. Missing after our first run means Redis lost its data.
+    // NX: set only when missing. Missing after our first run means Redis lost its data. The news
+    // is kept until a pass completes: a pass failing after the SET must not lose it.
     const redisReset = (await this.redis.set(this.marker, this.token, 'NX')) === 'OK';
     const firstRun = this.runs === 0;
     this.runs += 1;
     if (redisReset && !firstRun) {
+      this.resetPending = true;
       this.opts.logger?.warn('Redis lost its data: re-queueing every open outbox entry now');
       await this.opts.onRedisReset?.().catch((err: unknown) => this.opts.logger?.error({ err }, 'could not re-create what lived in Redis'));
     }
     const settled = await this.store.settleOutbox();
-    const before = new Date(Date.now() - (redisReset && !firstRun ? 0 : this.graceMs)).toISOString();
+    const before = new Date(Date.now() - (this.resetPending ? 0 : this.graceMs)).toISOString();
     let requeued = 0;
     let inQueue = 0;
     // Page through every open entry: after a wipe, thousands may need queueing in one pass.
@@ -93,7 +96,9 @@ export class Reconciler {
       page = await this.store.openOutbox(before, this.batch, page[page.length - 1]);
     }
     if (requeued > 0) this.opts.logger?.warn({ requeued }, 'queued again URLs whose job Redis no longer had');
-    return { settled, requeued, inQueue, redisReset };
+    const sawReset = this.resetPending;
+    this.resetPending = false;
+    return { settled, requeued, inQueue, redisReset: sawReset || redisReset };
   }
 
   /** Runs now, then every `intervalMs`, until stop(). */

@@ -207,7 +207,7 @@ describe(`soak: ${URLS} URLs on ${BACKEND} (14)`, () => {
     connection.disconnect();
 
     console.info(`\n[soak] ${URLS} URLs on ${BACKEND}, 2 workers (concurrency 8), ${elapsed.toFixed(1)} s, ${(URLS / elapsed).toFixed(1)} URLs/s`);
-    console.info(`[soak] faults: ${events.join('; ')}; Redis wipes seen by the reconciler: ${resets - 1}; URLs re-queued from the outbox: ${requeued}`);
+    console.info(`[soak] faults: ${events.join('; ')}; Redis wipes seen by this process's reconciler (a worker's may see it first): ${resets - 1}; URLs re-queued from the outbox: ${requeued}`);
     console.table([
       { what: 'URLs', count: URLS },
       { what: 'expected articles', count: good },
