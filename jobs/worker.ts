@@ -33,7 +33,7 @@ export interface WorkerOverrides {
   /**
    * `sandbox` (the default): extraction in worker threads with heap, stack and time limits, so a
    * hostile page fails its own job; `inline`: in this process (tests, benchmarks). The
-   * NEWSWORKER_EXTRACT_ISOLATION environment variable sets it for child processes.
+   * NEWSWORKER_EXTRACT_ISOLATION setting is the default.
    */
   extractIsolation?: 'sandbox' | 'inline';
   sandbox?: ExtractSandboxOptions;
@@ -58,7 +58,7 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
   const connection = redisConnection(settings.redisUrl);
   const pacerRedis: Redis = redisConnection(settings.redisUrl);
   const pacer = new HostPacer(pacerRedis, { keyPrefix: `${settings.queuePrefix}:pace:` });
-  const isolation = overrides.extractIsolation ?? (process.env.NEWSWORKER_EXTRACT_ISOLATION === 'inline' ? 'inline' : 'sandbox');
+  const isolation = overrides.extractIsolation ?? settings.extractIsolation;
   const sandbox = isolation === 'sandbox' ? createExtractSandbox(overrides.sandbox) : null;
   const processor = createIngestProcessor({
     fetcher,

@@ -47,6 +47,11 @@ const declarations = {
   maxBytes: { env: 'NEWSWORKER_MAX_BYTES', schema: int(1024).default(8 * 1024 * 1024) },
   /** The queue prefix; its `{…}` hash tag keeps a queue's keys on one Redis Cluster slot. */
   queuePrefix: { env: 'NEWSWORKER_QUEUE_PREFIX', schema: z.string().regex(/^\{[^{}]+\}$/, 'a Redis Cluster hash tag such as {newsworker}').default('{newsworker}') },
+  /**
+   * `sandbox`: extraction runs in worker threads with heap, stack and time limits, so a page that
+   * blows the parser fails alone; `inline`: in the worker's own thread (cheaper, no isolation).
+   */
+  extractIsolation: { env: 'NEWSWORKER_EXTRACT_ISOLATION', schema: z.enum(['sandbox', 'inline']).default('sandbox') },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') },
   host: { env: 'HOST', schema: z.string().min(1).default('127.0.0.1') },
   port: { env: 'PORT', schema: int(0).max(65535).default(3000) },

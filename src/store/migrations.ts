@@ -237,7 +237,14 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_open ON outbox (accepted_at) WHERE done_at IS NULL;
 `;
 
+/**
+ * `getArticleByUrl` matches `url` OR `canonical_url`; without an index on the second, the OR turns
+ * the lookup into a table scan (hours for a soak of 20,000 URLs checked one by one).
+ */
+const CANONICAL_URL_INDEX = `CREATE INDEX articles_canonical_url ON articles (canonical_url);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_initial', sqlite: SQLITE_INITIAL, postgres: POSTGRES_INITIAL },
   { id: '0002_outbox', sqlite: OUTBOX('TEXT'), postgres: OUTBOX('text') },
+  { id: '0003_canonical_url_index', sqlite: CANONICAL_URL_INDEX, postgres: CANONICAL_URL_INDEX },
 ];
