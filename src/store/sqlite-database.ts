@@ -39,6 +39,11 @@ export function openSqliteDatabase(path: string, options: StoreOptions): Databas
       db.pragma('foreign_keys = ON');
       if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
       migrate(db);
+      // Without statistics SQLite's planner picked the language index over the site index for
+      // site+language filters (3x the cost at 100,000 articles). SQLite recommends this pragma on
+      // opening a long-lived connection; analysis_limit bounds the ANALYZE it may run.
+      db.pragma('analysis_limit = 400');
+      db.pragma('optimize = 0x10002');
       return db;
     } catch (err) {
       db.close();
