@@ -61,7 +61,9 @@ function threadEntry(): { script: string | URL; eval: boolean } {
 }
 
 export function createExtractSandbox(options: ExtractSandboxOptions = {}): ExtractSandbox {
-  const size = options.threads ?? Math.max(1, Math.min(availableParallelism(), 4));
+  // One core is left to the worker's own thread (fetching, storing, BullMQ); each extraction
+  // thread also carries its own heap and modules, which is what peak RSS pays for.
+  const size = options.threads ?? Math.max(1, Math.min(availableParallelism() - 1, 4));
   const deadlineMs = options.deadlineMs ?? 20_000;
   const resourceLimits = {
     maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 256,

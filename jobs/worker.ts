@@ -46,7 +46,9 @@ const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
 export async function startIngestWorker(settings: Settings, logger: Logger, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
   if (!settings.redisUrl) throw new Error('startIngestWorker needs settings.redisUrl');
-  const store = overrides.store ?? (await openStore(settings.databaseUrl));
+  // A PostgreSQL connection for every job that may be saving at once, plus the reconciler's.
+  const concurrency = overrides.concurrency ?? settings.concurrency;
+  const store = overrides.store ?? (await openStore(settings.databaseUrl, { poolSize: concurrency + 2 }));
   const fetcher = createFetcher({
     userAgent: settings.userAgent,
     allowCidrs: settings.allowCidrs,
@@ -72,7 +74,7 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
   const worker = new Worker<IngestJobData, IngestJobResult>(QUEUE.ingest, processor, {
     connection,
     prefix: settings.queuePrefix,
-    concurrency: overrides.concurrency ?? settings.concurrency,
+    concurrency,
     // Throughput history for the dashboard (bull-board reads these).
     metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     // A job whose worker died is run once more; a page that kills workers twice fails for good
