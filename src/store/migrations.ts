@@ -243,8 +243,16 @@ CREATE INDEX outbox_open ON outbox (accepted_at) WHERE done_at IS NULL;
  */
 const CANONICAL_URL_INDEX = `CREATE INDEX articles_canonical_url ON articles (canonical_url);`;
 
+/**
+ * The API's most common combined filter. Without this index the planner must guess between the
+ * site and the language index, and with sampled statistics it guessed the language one: 3x the
+ * cost per request at 100,000 articles (bench/api.ts).
+ */
+const SITE_LANGUAGE_INDEX = `CREATE INDEX articles_site_language_sort ON articles (site, language, sort_at, id);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: '0001_initial', sqlite: SQLITE_INITIAL, postgres: POSTGRES_INITIAL },
   { id: '0002_outbox', sqlite: OUTBOX('TEXT'), postgres: OUTBOX('text') },
   { id: '0003_canonical_url_index', sqlite: CANONICAL_URL_INDEX, postgres: CANONICAL_URL_INDEX },
+  { id: '0004_site_language_index', sqlite: SITE_LANGUAGE_INDEX, postgres: SITE_LANGUAGE_INDEX },
 ];
