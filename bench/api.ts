@@ -23,6 +23,7 @@ import { loadSettings } from '../src/config/settings.js';
 import { startApiServer } from '../src/http/server.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { redisConnection } from '../jobs/queues.js';
+import { seededRandom } from '../tests/helpers/seeded-random.js';
 
 const TARGET_P99_MS = 50;
 const WARMUP_SECONDS = 2;
@@ -71,17 +72,6 @@ const ARTICLES = Number(args.articles);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function syntheticArticle(i: number, rnd: () => number): Article {
   const site = `site${i % SITES}.example`;
   const pick = () => zipfWord(rnd);
@@ -106,7 +96,7 @@ async function seededDatabase(count: number): Promise<string> {
   if (existsSync(path)) return path;
   const building = `${path}.${process.pid}.building`;
   const store = await openStore(building);
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const started = Date.now();
   for (let i = 0; i < count; i += 1) {
     await store.saveArticle(syntheticArticle(i, rnd));

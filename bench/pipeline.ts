@@ -30,6 +30,7 @@ import { enqueueUrls } from '../jobs/enqueue.js';
 import type { IngestJobData, IngestJobResult } from '../jobs/ingest-job.js';
 import { QUEUE, queueOptions, redisConnection } from '../jobs/queues.js';
 import { loadPages } from './lib/dataset.js';
+import { deleteKeysUnder } from '../tests/helpers/worker-harness.js';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -221,20 +222,12 @@ async function endToEnd(backend: Backend, origin: string, baseline: Baseline): P
     if (child.exitCode === null) child.kill('SIGKILL');
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
-    await deleteKeys(redis, prefix);
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
     await db.drop();
   }
 }
 
-async function deleteKeys(redis: ReturnType<typeof redisConnection>, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 /** What each URL ended as, from the store's attempt log, and whether its article is really there. */
 async function audit(databaseUrl: string, urls: readonly string[]) {

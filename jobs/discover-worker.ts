@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Settings } from '../src/config/settings.js';
-import { createFetcher, hostGapMs, HostPacer, parseAllowList, type Fetcher } from '../src/fetch/index.js';
+import { hostGapMs, parseAllowList, type Fetcher, type HostPacer } from '../src/fetch/index.js';
+import { createSettingsFetcher, createSettingsPacer } from './fetching.js';
 import { SourceStateStore, type PollDeps, type PollReport } from '../src/sources/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { createDiscoverProcessor } from './discover-processor.js';
@@ -53,17 +54,10 @@ export interface OpenPollDeps {
 export async function openPollDeps(settings: Settings & { redisUrl: string }, logger: Logger, store?: Store): Promise<OpenPollDeps> {
   const ownStore = store === undefined;
   const theStore = store ?? (await openStore(settings.databaseUrl));
-  const fetcher = createFetcher({
-    userAgent: settings.userAgent,
-    allowCidrs: settings.allowCidrs,
-    headersTimeoutMs: settings.headersTimeoutMs,
-    bodyTimeoutMs: settings.bodyTimeoutMs,
-    totalTimeoutMs: settings.totalTimeoutMs,
-    maxBytes: settings.maxBytes,
-  });
+  const fetcher = createSettingsFetcher(settings);
   const redis = redisConnection(settings.redisUrl);
   const ingestQueue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(redis, settings));
-  const pacer = new HostPacer(redis, { keyPrefix: `${settings.queuePrefix}:pace:` });
+  const pacer = createSettingsPacer(redis, settings);
   const deps: PollDeps = {
     fetcher,
     state: new SourceStateStore(redis, { prefix: settings.queuePrefix }),

@@ -9,7 +9,8 @@ import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Settings } from '../src/config/settings.js';
-import { createFetcher, HostPacer, type Fetcher } from '../src/fetch/index.js';
+import type { Fetcher } from '../src/fetch/index.js';
+import { createSettingsFetcher, createSettingsPacer } from './fetching.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { createExtractSandbox, type ExtractSandboxOptions } from './extract-sandbox.js';
 import { createIngestProcessor, type IngestOutcome } from './ingest-processor.js';
@@ -49,17 +50,10 @@ export async function startIngestWorker(settings: Settings, logger: Logger, over
   // A PostgreSQL connection for every job that may be saving at once, plus the reconciler's.
   const concurrency = overrides.concurrency ?? settings.concurrency;
   const store = overrides.store ?? (await openStore(settings.databaseUrl, { poolSize: concurrency + 2 }));
-  const fetcher = createFetcher({
-    userAgent: settings.userAgent,
-    allowCidrs: settings.allowCidrs,
-    headersTimeoutMs: settings.headersTimeoutMs,
-    bodyTimeoutMs: settings.bodyTimeoutMs,
-    totalTimeoutMs: settings.totalTimeoutMs,
-    maxBytes: settings.maxBytes,
-  });
+  const fetcher = createSettingsFetcher(settings);
   const connection = redisConnection(settings.redisUrl);
   const pacerRedis: Redis = redisConnection(settings.redisUrl);
-  const pacer = new HostPacer(pacerRedis, { keyPrefix: `${settings.queuePrefix}:pace:` });
+  const pacer = createSettingsPacer(pacerRedis, settings);
   const isolation = overrides.extractIsolation ?? settings.extractIsolation;
   const sandbox = isolation === 'sandbox' ? createExtractSandbox(overrides.sandbox) : null;
   const processor = createIngestProcessor({

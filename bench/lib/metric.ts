@@ -4,6 +4,7 @@
  * sum 1, precision and recall averaged over pages, F1 of those means, exact-token accuracy, and a
  * bootstrap standard deviation for each.
  */
+import { seededRandom } from '../../tests/helpers/seeded-random.js';
 
 // Python 3 `\w` = str.isalnum() or "_": letters and numbers, not combining marks.
 const TOKEN = /[\p{L}\p{N}_]+/gu;
@@ -77,18 +78,6 @@ export function summarize(pages: PageScore[]): Summary {
     recall,
     f1: (2 * precision * recall) / (precision + recall),
     accuracy: mean(pages.map((s) => (s.exact ? 1 : 0))),
-  };
-}
-
-/** mulberry32: a tiny seeded PRNG, so the bootstrap gives the same ± on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+export { seededRandom } from '../helpers/seeded-random.js';
 import type { Article } from '../../src/article.js';
 import { openStore, type Store, type StoreOptions } from '../../src/store/index.js';
 
@@ -63,18 +64,6 @@ export async function postgresHarness(): Promise<StoreHarness> {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     },
-  };
-}
-
-/** A small deterministic PRNG (mulberry32), so generated data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

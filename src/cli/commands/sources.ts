@@ -5,12 +5,12 @@
 import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { loadSettings, type Settings } from '../../config/settings.js';
-import { createFetcher } from '../../fetch/index.js';
 import { createLogger } from '../../observability/logger.js';
 import { describeSchedule, discoverSources, loadSources, pollSource, sourceEntryYaml, sourcesFilePath, SourceStateStore } from '../../sources/index.js';
 import { openPollDeps } from '../../../jobs/discover-worker.js';
 import { DISCOVER_QUEUE, schedulerId, type DiscoverJobData, type DiscoverJobResult } from '../../../jobs/discover-job.js';
 import { redisConnection } from '../../../jobs/queues.js';
+import { createSettingsFetcher } from '../../../jobs/fetching.js';
 import { CliFailure, EXIT } from '../exit-codes.js';
 
 function requireRedis(settings: Settings): Settings & { redisUrl: string } {
@@ -59,7 +59,7 @@ async function run(id: string): Promise<void> {
 
 async function discover(homepage: string): Promise<void> {
   const settings = loadSettings();
-  const fetcher = createFetcher({ userAgent: settings.userAgent, allowCidrs: settings.allowCidrs, maxBytes: settings.maxBytes, totalTimeoutMs: settings.totalTimeoutMs });
+  const fetcher = createSettingsFetcher(settings);
   try {
     const found = await discoverSources(homepage, { fetcher });
     if (found.length === 0) throw new CliFailure(EXIT.noArticle, `no feed or sitemap found for ${homepage}`);

@@ -37,13 +37,7 @@ function murmur32(s: string, seed: number): number {
     k = Math.imul(k, 0x1b873593);
     h ^= k;
   }
-  h ^= s.length * 2;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ (s.length * 2));
 }
 
 const SEED_HIGH = 0x9747b28c;
