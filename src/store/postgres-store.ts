@@ -241,6 +241,18 @@ class PostgresStore implements Store {
     return { clause: clauses.map((clause) => ` AND ${clause}`).join(''), values };
   }
 
+  async getRawPage(articleId: string): Promise<RawPage | null> {
+    const [row] = await this.query(
+      'getRawPage',
+      'SELECT article_id, url, body, encoding, headers, fetched_at FROM raw_pages WHERE article_id = $1',
+      [articleId],
+    );
+    if (row === undefined) return null;
+    return decodeRawPage(row).catch((err: unknown) => {
+      throw toStoreError(err, 'postgres', 'getRawPage');
+    });
+  }
+
   async *iterateRawPages(filter: RawPageFilter = {}): AsyncIterable<RawPage> {
     const { clause, values } = this.rawFilter(filter, 2);
     let after = '';

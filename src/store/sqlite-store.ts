@@ -220,6 +220,13 @@ class SqliteStore implements Store {
     return { clause: clauses.map((clause) => ` AND ${clause}`).join(''), params };
   }
 
+  async getRawPage(articleId: string): Promise<RawPage | null> {
+    const row = await this.run('getRawPage', () =>
+      this.sql('SELECT article_id, url, body, encoding, headers, fetched_at FROM raw_pages WHERE article_id = ?').get(articleId) as Row | undefined,
+    );
+    return row === undefined ? null : this.run('getRawPage', () => decodeRawPage(row));
+  }
+
   async *iterateRawPages(filter: RawPageFilter = {}): AsyncIterable<RawPage> {
     const { clause, params } = await this.run('iterateRawPages', () => this.rawFilter(filter));
     let after = '';

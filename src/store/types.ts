@@ -129,6 +129,8 @@ export interface Store {
   countArticles(): Promise<number>;
   /** All articles in spec format, in `id` order, read in batches (safe to write while iterating). */
   iterateArticles(): AsyncIterable<Article>;
+  /** The raw page kept for one article, or null when none was kept. */
+  getRawPage(articleId: string): Promise<RawPage | null>;
   iterateRawPages(filter?: RawPageFilter): AsyncIterable<RawPage>;
   countRawPages(filter?: RawPageFilter): Promise<number>;
   recordAttempt(attempt: AttemptInput): Promise<void>;

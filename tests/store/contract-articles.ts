@@ -182,6 +182,8 @@ export function articleContract(createHarness: () => Promise<StoreHarness>): voi
       }
       const all = await collect(store.iterateRawPages());
       expect(all.map((p) => p.articleId)).toEqual(['k1', 'k2', 'y1']);
+      expect(await store.getRawPage('y1')).toEqual(all[2]);
+      expect(await store.getRawPage('no-such-article')).toBeNull();
       expect(all[2]).toEqual({ articleId: 'y1', url: 'https://yna.co.kr/y1', body, headers, fetchedAt: '2026-11-04T00:00:00+09:00' });
       const filters: Array<[object, string[]]> = [
         [{ site: 'koreaherald.com' }, ['k1', 'k2']],

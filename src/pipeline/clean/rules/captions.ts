@@ -16,14 +16,16 @@ function creditPattern(ctx: CleanContext): RegExp | null {
   return source ? new RegExp(source, 'u') : null;
 }
 
-function toImage(text: string, url: string | null, ctx: CleanContext): ArticleImage {
-  const { caption, credit } = splitCredit(text, creditPattern(ctx));
+function toImage(text: string, url: string | null, creditPattern: RegExp | null): ArticleImage {
+  const { caption, credit } = splitCredit(text, creditPattern);
   return { url, caption: caption || null, credit };
 }
 
 export const captions: Cleaner = {
   name: 'caption',
   apply(blocks, ctx) {
+    // The site's credit pattern, compiled once per page rather than once per caption.
+    const credit = creditPattern(ctx);
     // Every caption text seen so far, folded, with and without its credit, to catch repeats.
     const known = new Set<string>();
     const remember = (text: string, image: ArticleImage) => {
@@ -35,7 +37,7 @@ export const captions: Cleaner = {
       const b = blocks[i]!;
       if (b.tag === 'figure') {
         const raw = b.image?.caption ?? '';
-        const image = raw ? toImage(raw, b.image?.url ?? null, ctx) : { url: b.image?.url ?? null, caption: null, credit: null };
+        const image = raw ? toImage(raw, b.image?.url ?? null, credit) : { url: b.image?.url ?? null, caption: null, credit: null };
         if (image.url !== null || image.caption !== null) ctx.images.push(image);
         if (raw) remember(raw, image);
         kept.push({ ...b, image, text: '' });
@@ -57,7 +59,7 @@ export const captions: Cleaner = {
         (afterNext === undefined || fold(afterNext.text) !== folded) &&
         (previous === undefined || fold(previous.text) !== folded);
       if (b.caption || (isDoubled && b.text.length <= MAX_CAPTION_CHARS && b.tag === 'p')) {
-        const image = toImage(b.text, b.image?.url ?? null, ctx);
+        const image = toImage(b.text, b.image?.url ?? null, credit);
         ctx.images.push(image);
         remember(b.text, image);
         recordRemoval(ctx, 'caption', b.text);
