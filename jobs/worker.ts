@@ -47,9 +47,8 @@ const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
 export async function startIngestWorker(settings: Settings, logger: Logger, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
   if (!settings.redisUrl) throw new Error('startIngestWorker needs settings.redisUrl');
-  // A PostgreSQL connection for every job that may be saving at once, plus the reconciler's.
   const concurrency = overrides.concurrency ?? settings.concurrency;
-  const store = overrides.store ?? (await openStore(settings.databaseUrl, { poolSize: concurrency + 2 }));
+  const store = overrides.store ?? (await openStore(settings.databaseUrl));
   const fetcher = createSettingsFetcher(settings);
   const connection = redisConnection(settings.redisUrl);
   const pacerRedis: Redis = redisConnection(settings.redisUrl);
