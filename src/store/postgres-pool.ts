@@ -44,9 +44,11 @@ export async function runQuery<R extends pg.QueryResultRow>(
   operation: string,
   text: string,
   values: unknown[] = [],
+  name?: string,
 ): Promise<R[]> {
   try {
-    return (await pool.query<R>(text, values)).rows;
+    // A named statement is parsed and planned once per connection, then only bound and run.
+    return (await pool.query<R>(name === undefined ? { text, values } : { name, text, values })).rows;
   } catch (err) {
     throw toStoreError(err, 'postgres', operation);
   }

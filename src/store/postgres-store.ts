@@ -3,19 +3,21 @@
  * `INSERT ... ON CONFLICT DO NOTHING`, so of N concurrent saves of one id exactly one inserts and the
  * others wait for it to commit, then lock the row (`FOR UPDATE`) and compare content hashes.
  * Inserts lock their simhash bands (advisory, per transaction) so two near-duplicates saved at the
- * same moment are still linked; SQLite gets both for free from its single writer.
+ * same moment are still linked; SQLite gets both for free from its single writer. How a save is
+ * cut into few round trips is in ./postgres-save.ts.
  */
 import pg from 'pg';
 import type { Article } from '../article.js';
 import {
-  ARTICLE_COLUMNS, ATTEMPT_COLUMNS, ITERATION_BATCH, articleValues, attemptValues, checkQuery, decodeCursor,
-  decodeRawPage, encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt, type StoredRawPage,
+  ARTICLE_COLUMNS, ATTEMPT_COLUMNS, ITERATION_BATCH, attemptValues, checkQuery, decodeCursor, decodeRawPage,
+  encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt,
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { isSearchable } from './fts-query.js';
 import { ACCEPT_BATCH, OPEN_OUTBOX, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
 import { openPool, runQuery, runTransaction, type Client } from './postgres-pool.js';
-import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
+import { saveArticle as saveArticleRow } from './postgres-save.js';
+import { DEFAULT_NEAR_DUPLICATE_DISTANCE, simhashBands } from './simhash.js';
 import type {
   ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, OutboxEntry, OutboxInput, RawPage, RawPageFilter,
   RawPageInput, SaveResult, Store, StoreOptions, Validators,
@@ -25,12 +27,6 @@ type Row = Record<string, unknown>;
 
 const COLUMNS = ARTICLE_COLUMNS.join(', ');
 const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
-const INSERT_ARTICLE = `INSERT INTO articles (${COLUMNS}) VALUES (${placeholders(ARTICLE_COLUMNS.length)}) ON CONFLICT (id) DO NOTHING`;
-const UPDATE_ARTICLE = `UPDATE articles SET ${ARTICLE_COLUMNS.slice(1).map((column, i) => `${column} = $${i + 1}`).join(', ')},
-  updated_at = now() WHERE id = $${ARTICLE_COLUMNS.length}`;
-
-/** First half of the two-part advisory lock keys on simhash bands ("nw"); the second is band and value. */
-const BAND_LOCK_SPACE = 0x6e77;
 
 export async function openPostgresStore(connectionString: string, options: StoreOptions = {}): Promise<Store> {
   const pool = await openPool(connectionString, options.poolSize ?? 10);
@@ -63,83 +59,14 @@ class PostgresStore implements Store {
     const storedRaw = raw === undefined ? null : await encodeRawPage(raw).catch((err: unknown) => {
       throw toStoreError(err, 'postgres', 'saveArticle');
     });
-    return this.transaction('saveArticle', async (client) => {
-      const result = await this.upsertArticle(client, article);
-      if (storedRaw !== null) await this.upsertRawPage(client, article.id, storedRaw);
-      return result;
-    });
-  }
-
-  private async lockArticle(client: Client, id: string): Promise<Row | undefined> {
-    return (await client.query<Row>(`SELECT ${COLUMNS} FROM articles WHERE id = $1 FOR UPDATE`, [id])).rows[0];
-  }
-
-  private async upsertArticle(client: Client, article: Article): Promise<SaveResult> {
-    let existing = await this.lockArticle(client, article.id);
-    if (existing === undefined) {
-      await this.lockBands(client, article);
-      const duplicateOf = (await this.findNearDuplicate(client, article)) ?? article.duplicateOf;
-      const inserted = await client.query(INSERT_ARTICLE, articleValues(article, 1, duplicateOf));
-      if (inserted.rowCount === 1) {
-        await this.writeBands(client, article);
-        return { outcome: 'inserted', version: 1, duplicateOf };
-      }
-      // A concurrent save inserted this id first; ours waited for it to commit and now sees its row.
-      existing = await this.lockArticle(client, article.id);
-      if (existing === undefined) {
-        throw new StoreError('conflict', `article ${article.id} was inserted and deleted concurrently`, { retryable: true });
-      }
-    }
-    const version = Number(existing.version);
-    const duplicateOf = (existing.duplicate_of as string | null) ?? null;
-    if (existing.content_hash === article.contentHash) return { outcome: 'unchanged', version, duplicateOf };
-    await client.query('INSERT INTO article_versions (article_id, version, content_hash, article) VALUES ($1, $2, $3, $4)', [
-      article.id, version, existing.content_hash, JSON.stringify(rowToArticle(existing)),
-    ]);
-    const [, ...rest] = articleValues(article, version + 1, duplicateOf);
-    await client.query(UPDATE_ARTICLE, [...rest, article.id]);
-    await client.query('DELETE FROM simhash_bands WHERE article_id = $1', [article.id]);
-    await this.writeBands(client, article);
-    return { outcome: 'updated', version: version + 1, duplicateOf };
-  }
-
-  /**
-   * Two near-duplicates share a band, so locking each band value (until commit) makes inserts of
-   * near-duplicates take turns: the later one's candidate query runs after the earlier one committed
-   * and sees it. Keys in ascending order, so two inserts never wait on each other in a cycle.
-   */
-  private async lockBands(client: Client, article: Article): Promise<void> {
-    const keys = simhashBands(article.simhash).map((value, band) => band * 0x10000 + value).sort((a, b) => a - b);
-    await client.query('SELECT pg_advisory_xact_lock($1, key) FROM unnest($2::int[]) AS key', [BAND_LOCK_SPACE, keys]);
-  }
-
-  /** Candidates sharing a band, through the (band, value) primary key; the earliest stored wins. */
-  private async findNearDuplicate(client: Client, article: Article): Promise<string | null> {
-    const bands = simhashBands(article.simhash);
-    const byBand = bands.map((_, band) => `SELECT article_id FROM simhash_bands WHERE band = ${band} AND value = $${band + 1}`);
-    const candidates = await client.query<{ id: string; simhash: string }>(
-      `SELECT id, simhash FROM articles WHERE id IN (${byBand.join(' UNION ')}) AND id <> $${bands.length + 1} ORDER BY seq`,
-      [...bands, article.id],
-    );
-    return firstNearDuplicate(article.simhash, candidates.rows, this.nearDuplicateDistance);
-  }
-
-  private async writeBands(client: Client, article: Article): Promise<void> {
-    const bands = simhashBands(article.simhash);
-    await client.query(
-      'INSERT INTO simhash_bands (band, value, article_id) SELECT band - 1, value, $2 FROM unnest($1::int[]) WITH ORDINALITY AS b (value, band)',
-      [bands, article.id],
-    );
-  }
-
-  private async upsertRawPage(client: Client, articleId: string, raw: StoredRawPage): Promise<void> {
-    await client.query(
-      `INSERT INTO raw_pages (article_id, url, body, encoding, byte_length, headers, fetched_at, fetched_instant)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, body = excluded.body, encoding = excluded.encoding,
-         byte_length = excluded.byte_length, headers = excluded.headers, fetched_at = excluded.fetched_at,
-         fetched_instant = excluded.fetched_instant`,
-      [articleId, raw.url, raw.body, raw.encoding, raw.byteLength, raw.headers, raw.fetchedAt, raw.fetchedInstant],
+    return saveArticleRow(
+      {
+        query: (name, text, values) => runQuery(this.pool, 'saveArticle', text, values, name),
+        transaction: (body) => this.transaction('saveArticle', body),
+        nearDuplicateDistance: this.nearDuplicateDistance,
+      },
+      article,
+      storedRaw,
     );
   }
 

@@ -202,6 +202,42 @@ export function articleContract(createHarness: () => Promise<StoreHarness>): voi
       expect((await collect(store.iterateRawPages({ site: 'koreaherald.com' })))[0]?.body).toEqual(newer);
     });
 
+    it('keeps the latest fetch of an article whether it is new, unchanged or edited', async () => {
+      const v1 = makeArticle({ id: 'life', contentHash: 'h1', text: 'first text' });
+      const v2 = { ...v1, contentHash: 'h2', text: 'second text' };
+      const steps: Array<[Article, string, string, number]> = [
+        [v1, 'first fetch', 'inserted', 1],
+        [v1, 'second fetch, same text', 'unchanged', 1],
+        [v2, 'third fetch, edited', 'updated', 2],
+        [v2, 'fourth fetch, same text', 'unchanged', 2],
+      ];
+      for (const [article, page, outcome, version] of steps) {
+        const raw = { body: Buffer.from(page), headers: { n: page }, url: 'https://example.com/life', fetchedAt: '2026-11-01T00:00:00Z' };
+        expect(await store.saveArticle(article, raw)).toEqual({ outcome, version, duplicateOf: null });
+        expect((await store.getRawPage('life'))?.body.toString()).toBe(page);
+        expect((await store.getRawPage('life'))?.headers).toEqual({ n: page });
+      }
+      expect(await store.countRawPages()).toBe(1);
+      expect((await store.listVersions('life')).map((v) => v.contentHash)).toEqual(['h1', 'h2']);
+    });
+
+    it('concurrent fetches of one article, some edited, store one article, a gap-free history and one of the pages', async () => {
+      const connections = [store, await harness.open(), await harness.open(), await harness.open()];
+      const saves = Array.from({ length: 16 }, (_, i) => ({
+        article: makeArticle({ id: 'busy', contentHash: `h${i % 3}`, text: `text ${i % 3}` }),
+        raw: { body: Buffer.from(`page ${i}`), headers: {}, url: 'https://example.com/busy', fetchedAt: '2026-11-01T00:00:00Z' },
+      }));
+      const results = await Promise.all(saves.map(({ article, raw }, i) => (connections[i % connections.length] as Store).saveArticle(article, raw)));
+      expect(results.filter((r) => r.outcome === 'inserted')).toHaveLength(1);
+      const versions = await store.listVersions('busy');
+      expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
+      expect(results.filter((r) => r.outcome === 'updated')).toHaveLength(versions.length - 1);
+      expect(versions[versions.length - 1]?.article).toStrictEqual(await store.getArticle('busy'));
+      expect(await store.countArticles()).toBe(1);
+      expect(await store.countRawPages()).toBe(1);
+      expect(saves.map((s) => s.raw.body.toString())).toContain((await store.getRawPage('busy'))?.body.toString());
+    });
+
     it('iterates more pages than one batch while the same store writes', async () => {
       const random = seededRandom(7);
       for (let i = 0; i < 230; i += 1) {
