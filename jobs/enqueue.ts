@@ -20,8 +20,13 @@ export interface EnqueueRequest {
   hints?: IngestHints;
 }
 
-/** The one check every entry point makes before queueing: a normalized, fetchable http(s) URL. */
-export function validateUrl(url: string, allow: AllowList): EnqueueOutcome {
+export type UrlCheck = { accepted: true; normalizedUrl: string } | { accepted: false; reason: string; message: string };
+
+/**
+ * The one check every entry point makes before queueing: a normalized, fetchable http(s) URL.
+ * The feed poller calls it for every URL a sitemap lists and derives job ids only for the new ones.
+ */
+export function checkUrlForQueue(url: string, allow: AllowList): UrlCheck {
   let normalized: string | null;
   try {
     normalized = normalizeUrl(url.trim());
@@ -31,16 +36,22 @@ export function validateUrl(url: string, allow: AllowList): EnqueueOutcome {
   if (normalized === null) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
     return scheme && scheme !== 'http' && scheme !== 'https'
-      ? { url, accepted: false, reason: 'bad_scheme', message: `only http(s) URLs are ingested, not ${scheme}:` }
-      : { url, accepted: false, reason: 'bad_url', message: 'not an absolute http(s) URL' };
+      ? { accepted: false, reason: 'bad_scheme', message: `only http(s) URLs are ingested, not ${scheme}:` }
+      : { accepted: false, reason: 'bad_url', message: 'not an absolute http(s) URL' };
   }
   try {
     checkUrl(normalized, allow);
   } catch (err) {
-    if (err instanceof NewsworkerError) return { url, accepted: false, reason: err.reason, message: err.message };
+    if (err instanceof NewsworkerError) return { accepted: false, reason: err.reason, message: err.message };
     throw err;
   }
-  return { url, accepted: true, normalizedUrl: normalized, jobId: ingestJobId(normalized) };
+  return { accepted: true, normalizedUrl: normalized };
+}
+
+/** checkUrlForQueue with the URL and, when accepted, its ingest job id. */
+export function validateUrl(url: string, allow: AllowList): EnqueueOutcome {
+  const check = checkUrlForQueue(url, allow);
+  return check.accepted ? { url, accepted: true, normalizedUrl: check.normalizedUrl, jobId: ingestJobId(check.normalizedUrl) } : { url, ...check };
 }
 
 export async function enqueueUrls(

@@ -8,7 +8,7 @@ import type { Fetcher, FetchedPage } from '../fetch/index.js';
 import { maxAgeSeconds } from './cadence.js';
 import { SourceError } from './errors.js';
 import { parseFeedDocument } from './feed.js';
-import { isSitemapRoot, parseSitemapDocument, rootElementName, type ParsedSitemap } from './sitemap.js';
+import { isSitemapRoot, readSitemap, rootElementName } from './sitemap.js';
 import type { SourceConfig } from './config.js';
 import type { SourceStateStore, Validators } from './state.js';
 import { gunzipCapped, MAX_DOCUMENT_BYTES, openDocument, type SourceDocument } from './xml-text.js';
@@ -35,6 +35,7 @@ export interface Candidate {
 export interface Collected {
   status: 'ok' | 'not_modified';
   kind: 'feed' | 'sitemap' | null;
+  /** The items listed, unless they were handed to `onCandidates` as they were read. */
   candidates: Candidate[];
   /** Sitemap entries left out because their lastmod is not after the last successful poll. */
   unchanged: number;
@@ -57,8 +58,12 @@ export interface CollectDeps {
   waitForHost?: (url: string, signal?: AbortSignal) => Promise<void>;
 }
 
+/** Takes listed items batch by batch (a sitemap's per ~1 MB of text); awaited before reading on. */
+export type CandidateSink = (batch: Candidate[]) => Promise<void>;
+
 interface Ctx {
   source: SourceConfig;
+  sink: CandidateSink;
   deps: CollectDeps;
   /** Start of the last successful poll: sitemap entries not modified since are skipped. */
   since: string | null;
@@ -94,12 +99,12 @@ function remember(ctx: Ctx, url: string, page: FetchedPage): void {
 
 const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
 
-function collectFeed(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>): void {
+async function collectFeed(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>): Promise<void> {
   const bytes = got.doc.byteLength;
   if (bytes > ctx.deps.feedMaxBytes) throw new SourceError('too_large', `${url}: feed of ${bytes} bytes exceeds ${ctx.deps.feedMaxBytes}`);
   const feed = parseFeedDocument(got.doc.text(), got.page.url);
   ctx.out.kind = 'feed';
-  ctx.out.candidates.push(...feed.items.map((i) => ({ ...i, lastmod: null })));
+  await ctx.sink(feed.items.map((i) => ({ ...i, lastmod: null })));
   ctx.out.ttlMinutes = feed.ttlMinutes;
   ctx.out.skipHours = feed.skipHours;
   ctx.out.skipDays = feed.skipDays;
@@ -108,13 +113,17 @@ function collectFeed(ctx: Ctx, url: string, got: Extract<Fetched, { notModified:
 
 async function collectSitemap(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>, ancestors: readonly string[]): Promise<void> {
   ctx.out.kind = 'sitemap';
-  const sitemap: ParsedSitemap = parseSitemapDocument(got.doc.chunks(), got.page.url);
+  // Entries go on to the sink as they are parsed, so a large urlset is never held whole here.
+  const reading = readSitemap(got.doc.chunks(), got.page.url);
+  let step = reading.next();
+  for (; !step.done; step = reading.next()) {
+    const changed = ctx.since === null ? step.value : step.value.filter((e) => !notModifiedSince(e.lastmod, ctx.since));
+    ctx.out.unchanged += step.value.length - changed.length;
+    if (changed.length > 0) await ctx.sink(changed);
+  }
+  const sitemap = step.value;
   ctx.out.truncated ||= sitemap.truncated;
   if (sitemap.kind === 'urlset') {
-    for (const e of sitemap.entries) {
-      if (notModifiedSince(e.lastmod, ctx.since)) ctx.out.unchanged += 1;
-      else ctx.out.candidates.push({ url: e.url, title: e.title, publishedAt: e.publishedAt, language: e.language, lastmod: e.lastmod });
-    }
     remember(ctx, url, got.page);
     return;
   }
@@ -139,18 +148,31 @@ async function collectSitemap(ctx: Ctx, url: string, got: Extract<Fetched, { not
   }
 }
 
-/** Fetches a source and everything it leads to in this poll; throws typed errors (SourceError, FetchError). */
-export async function collectSource(source: SourceConfig, deps: CollectDeps, opts: { since: string | null; signal?: AbortSignal }): Promise<Collected> {
+/**
+ * Fetches a source and everything it leads to in this poll; throws typed errors (SourceError,
+ * FetchError). With `onCandidates`, the listed items are handed over as they are read instead of
+ * gathered in `candidates`; a source that fails halfway may have handed over some already.
+ */
+export async function collectSource(
+  source: SourceConfig,
+  deps: CollectDeps,
+  opts: { since: string | null; signal?: AbortSignal; onCandidates?: CandidateSink },
+): Promise<Collected> {
   const out: Collected = {
     status: 'ok', kind: source.kind ?? null, candidates: [], unchanged: 0, documents: 0, truncated: false,
     ttlMinutes: null, maxAgeSeconds: null, validators: [],
   };
-  const ctx: Ctx = { source, deps, since: opts.since, signal: opts.signal, out, visited: new Set([source.url]), sitemapsFetched: 0 };
+  const sink =
+    opts.onCandidates ??
+    (async (batch: Candidate[]) => {
+      for (const c of batch) out.candidates.push(c);
+    });
+  const ctx: Ctx = { source, sink, deps, since: opts.since, signal: opts.signal, out, visited: new Set([source.url]), sitemapsFetched: 0 };
   const got = await fetchDocument(ctx, source.url);
   out.maxAgeSeconds = maxAgeSeconds(got.page.headers['cache-control']);
   if (got.notModified) return { ...out, status: 'not_modified' };
   const kind = source.kind ?? (isSitemapRoot(rootElementName(got.doc.head)) ? 'sitemap' : 'feed');
-  if (kind === 'feed') collectFeed(ctx, source.url, got);
+  if (kind === 'feed') await collectFeed(ctx, source.url, got);
   else await collectSitemap(ctx, source.url, got, []);
   return out;
 }

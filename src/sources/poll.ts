@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { NewsworkerError } from '../errors.js';
 import type { AllowList, Fetcher } from '../fetch/index.js';
 import type { Store } from '../store/index.js';
-import { validateUrl } from '../../jobs/enqueue.js';
+import { checkUrlForQueue } from '../../jobs/enqueue.js';
 import { ingestJobId } from '../../jobs/job-id.js';
 import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
 import { afterDeferral, cadenceAfterPoll, deferral } from './cadence.js';
@@ -81,27 +81,55 @@ export function newestFirst<T extends Pick<Candidate, 'publishedAt' | 'lastmod'>
     .map((x) => x.c);
 }
 
-/** Normalized, allowed, deduplicated candidates (the first listing of a URL wins). */
-function normalized(candidates: readonly Candidate[], allow: AllowList): Candidate[] {
-  const byUrl = new Map<string, Candidate>();
-  for (const c of candidates) {
-    const v = validateUrl(c.url, allow);
-    if (v.accepted && !byUrl.has(v.normalizedUrl)) byUrl.set(v.normalizedUrl, { ...c, url: v.normalizedUrl });
-  }
-  return [...byUrl.values()];
-}
+/**
+ * Sorts listed items into new and known batch by batch, as the source is read: a 50,000-URL
+ * sitemap is never held as parsed entries, normalized copies and filtered lists at once, only as
+ * the new items (with their normalized URLs) that the poll will queue.
+ */
+class NewItemFilter {
+  /** Normalized URLs listed so far: the first listing of a URL wins. */
+  readonly #listed = new Set<string>();
+  readonly fresh: Candidate[] = [];
+  /** Listed URLs the store already has: remembered as seen, so the next poll does not ask again. */
+  readonly stored: string[] = [];
 
-async function storedAmong(urls: readonly string[], store: PollDeps['store']): Promise<Set<string>> {
-  const stored = new Set<string>();
-  if (store === undefined) return stored;
-  for (let i = 0; i < urls.length; i += LOOKUP_CONCURRENCY) {
-    const slice = urls.slice(i, i + LOOKUP_CONCURRENCY);
-    const found = await Promise.all(slice.map((u) => store.getArticleByUrl(u)));
-    slice.forEach((u, j) => {
-      if (found[j] !== null) stored.add(u);
-    });
+  constructor(
+    readonly sourceId: string,
+    readonly deps: Pick<PollDeps, 'allow' | 'state' | 'store'>,
+  ) {}
+
+  get listedCount(): number {
+    return this.#listed.size;
   }
-  return stored;
+
+  async add(batch: readonly Candidate[]): Promise<void> {
+    const listed: Candidate[] = [];
+    for (const c of batch) {
+      const check = checkUrlForQueue(c.url, this.deps.allow);
+      if (!check.accepted || this.#listed.has(check.normalizedUrl)) continue;
+      this.#listed.add(check.normalizedUrl);
+      listed.push(check.normalizedUrl === c.url ? c : { ...c, url: check.normalizedUrl });
+    }
+    if (listed.length === 0) return;
+    // unseen() keeps the order of what it is given, so one walk pairs its answer with the items.
+    const unseenUrls = await this.deps.state.unseen(this.sourceId, listed.map((c) => c.url));
+    const unseen: Candidate[] = [];
+    for (let i = 0, j = 0; i < listed.length && j < unseenUrls.length; i++) {
+      if (listed[i]!.url === unseenUrls[j]) {
+        unseen.push(listed[i]!);
+        j++;
+      }
+    }
+    const store = this.deps.store;
+    for (let i = 0; i < unseen.length; i += LOOKUP_CONCURRENCY) {
+      const slice = unseen.slice(i, i + LOOKUP_CONCURRENCY);
+      const found = store === undefined ? [] : await Promise.all(slice.map((c) => store.getArticleByUrl(c.url)));
+      slice.forEach((c, k) => {
+        if ((found[k] ?? null) === null) this.fresh.push(c);
+        else this.stored.push(c.url);
+      });
+    }
+  }
 }
 
 /**
@@ -145,24 +173,28 @@ export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { f
       return ms;
     };
     const since = state.lastSuccessAt === null ? null : new Date(Date.parse(state.lastSuccessAt) - LASTMOD_GRACE_MS).toISOString();
-    const collected = await collectSource(source, { ...deps, feedMaxBytes: deps.feedMaxBytes ?? 8 * 1024 * 1024 }, { since, signal: opts.signal });
+    // Filtering runs while the source is read (inside collectMs); only reading the store and the
+    // seen-set, so a source that fails halfway has queued and marked nothing.
+    const filter = new NewItemFilter(source.id, deps);
+    let filterMs = 0;
+    const onCandidates = async (batch: Candidate[]) => {
+      const t = performance.now();
+      await filter.add(batch);
+      filterMs += performance.now() - t;
+    };
+    const collected = await collectSource(source, { ...deps, feedMaxBytes: deps.feedMaxBytes ?? 8 * 1024 * 1024 }, { since, signal: opts.signal, onCandidates });
     report = { ...emptyReport(source, collected.status), kind: collected.kind, documents: collected.documents, truncated: collected.truncated };
-    report.timings.collectMs = lap();
-    let fresh: Candidate[] = [];
+    report.timings.collectMs = Math.round(lap() - filterMs);
     if (collected.status === 'ok') {
-      const listed = normalized(collected.candidates, deps.allow);
-      const unseen = new Set(await deps.state.unseen(source.id, listed.map((c) => c.url)));
-      const stored = await storedAmong([...unseen], deps.store);
-      fresh = newestFirst(listed.filter((c) => unseen.has(c.url) && !stored.has(c.url)));
-      const chosen = fresh.slice(0, source.maxItems);
-      report.timings.filterMs = lap();
+      const fresh = newestFirst(filter.fresh);
+      const chosen = fresh.length > source.maxItems ? fresh.slice(0, source.maxItems) : fresh;
+      report.timings.filterMs = Math.round(filterMs + lap());
       await queueForIngest(deps.ingestQueue, chosen, source);
       report.timings.enqueueMs = lap();
       report.urls = chosen.map((c) => c.url);
-      // Stored URLs are remembered too, so the next poll does not ask the store again.
-      await deps.state.markSeen(source.id, [...report.urls, ...stored], now.getTime());
+      await deps.state.markSeen(source.id, filter.stored.length === 0 ? report.urls : [...report.urls, ...filter.stored], now.getTime());
       await deps.state.setValidators(source.id, collected.validators);
-      report.found = listed.length;
+      report.found = filter.listedCount;
       report.fresh = fresh.length;
       report.enqueued = report.urls.length;
     }
