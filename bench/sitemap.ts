@@ -76,13 +76,19 @@ async function bench(count: number): Promise<void> {
   const source = sourceSchema.parse({ id: 'bench', url: `${server.origin}/news-sitemap.xml`, kind: 'sitemap', maxItems: 50_000 });
 
   const baseline = process.memoryUsage().rss;
+  const baseHeap = process.memoryUsage().heapUsed;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  let atPeak = process.memoryUsage();
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peak) (peak = m.rss), (atPeak = m);
+  };
+  const sampler = setInterval(sample, 5);
   try {
     let t = performance.now();
     const first = await pollSource(source, deps, { force: true });
     const firstMs = performance.now() - t;
-    peak = Math.max(peak, process.memoryUsage().rss);
+    sample();
     clearInterval(sampler);
     const queued = await ingestQueue.count();
 
@@ -103,7 +109,8 @@ async function bench(count: number): Promise<void> {
       ['  split', `fetch + parse ${first.timings.collectMs} ms, normalize + seen-set + store lookups ${first.timings.filterMs} ms, enqueue ${first.timings.enqueueMs} ms`],
       ['second poll', `${secondMs.toFixed(0)} ms: ${second.found} listed after lastmod, ${second.enqueued} queued`],
       ['parse alone', `${parseMs.toFixed(0)} ms (${parsed.kind === 'urlset' ? parsed.entries.length : 0} entries)`],
-      ['peak RSS', `${mb(peak)} MB (${mb(baseline)} MB before the poll, with tsx and the modules loaded)`],
+      ['peak RSS', `${mb(peak)} MB (${mb(baseline)} MB before the poll, with tsx and the modules loaded, of which V8 heap ${mb(baseHeap)} MB)`],
+      ['  at peak', `V8 heap ${mb(atPeak.heapUsed)} MB used of ${mb(atPeak.heapTotal)} MB, external ${mb(atPeak.external)} MB (buffers ${mb(atPeak.arrayBuffers)} MB)`],
       ['machine', `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
