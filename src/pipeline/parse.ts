@@ -1,19 +1,39 @@
 /**
- * Stage 2, parse: text to a DOM. cheerio with its htmlparser2 backend, which parsed the shared
- * dataset at about 550 pages/s against about 75 for the default parse5 backend; the extraction
- * speed target (>= 300 pages/s) leaves no room for parse5. htmlparser2 is forgiving enough for
- * the tag soup of news sites, and later stages walk its domhandler nodes directly, which is much
- * cheaper than going through cheerio wrappers in hot loops.
+ * Stage 2, parse: text to a DOM of domhandler nodes, the tree cheerio itself works on.
+ *
+ * The tree is built by htmlparser2's tokenizer feeding domhandler, which is what cheerio's
+ * htmlparser2 backend does (parse5 parsed the shared dataset at about 75 pages/s against 550;
+ * the speed target of >= 300 pages/s leaves no room for it). htmlparser2 is forgiving enough for
+ * the tag soup of news sites.
+ *
+ * The cheerio API over that tree is made only when a stage asks for `$` (site rules select with
+ * CSS): the generic stages walk the nodes directly, and `cheerio.load` on a string cost half the
+ * parse again on the dataset (bench:extract, "cheerio.load (parse only)" beside ours), mostly in
+ * the garbage of the wrappers it sets up per call. `load(document)` on a parsed tree is cheap.
  */
 import { load, type CheerioAPI } from 'cheerio';
-import type { Document } from 'domhandler';
+import { DomHandler, type Document } from 'domhandler';
+import { Parser } from 'htmlparser2';
 
 export interface ParsedPage {
-  $: CheerioAPI;
-  document: Document;
+  readonly document: Document;
+  /** cheerio over `document`, made on first use. */
+  readonly $: CheerioAPI;
 }
 
+/** HTML mode, entities decoded: the options cheerio's htmlparser2 backend parses with. */
+const PARSE_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
+
 export function parseHtml(html: string): ParsedPage {
-  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
-  return { $, document: $.root()[0] as unknown as Document };
+  const handler = new DomHandler(undefined, PARSE_OPTIONS);
+  new Parser(handler, PARSE_OPTIONS).end(html);
+  const document = handler.root;
+  let api: CheerioAPI | undefined;
+  return {
+    document,
+    get $() {
+      api ??= load(document, { xml: PARSE_OPTIONS });
+      return api;
+    },
+  };
 }

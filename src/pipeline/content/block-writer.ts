@@ -25,7 +25,8 @@ export class BlockWriter {
 
   appendText(raw: string): void {
     this.text.push(raw);
-    this.html.push(escapeText(raw.replace(/\s+/g, ' ')));
+    // Whitespace is collapsed once per run, in flushRun.
+    this.html.push(escapeText(raw));
   }
 
   appendHtml(markup: string, textEquivalent = ''): void {
