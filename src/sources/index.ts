@@ -5,8 +5,8 @@
 export { DEFAULT_SCHEDULE, describeSchedule, loadSources, parseSources, scheduleIntervalMs, sourcesFilePath, sourceSchema, type Schedule, type SourceConfig, type SourceInput, type SourcesFile } from './config.js';
 export { SourceError, type SourceFailureReason } from './errors.js';
 export { parseFeedDocument, type ListedItem, type ParsedFeed } from './feed.js';
-export { MAX_SITEMAP_URLS, parseSitemapDocument, rootElementName, type ParsedSitemap, type SitemapEntry } from './sitemap.js';
-export { collectSource, MAX_SITEMAP_DEPTH, SOURCE_TYPES, type Candidate, type Collected } from './collect.js';
+export { MAX_SITEMAP_URLS, parseSitemapDocument, readSitemap, rootElementName, type ParsedSitemap, type SitemapEnd, type SitemapEntry } from './sitemap.js';
+export { collectSource, MAX_SITEMAP_DEPTH, SOURCE_TYPES, type Candidate, type CandidateSink, type Collected } from './collect.js';
 export { cadenceAfterPoll, deferral, MAX_BACKOFF, maxAgeSeconds } from './cadence.js';
 export { SourceStateStore, type SourceState, type Validators } from './state.js';
 export { newestFirst, pollSource, type PollDeps, type PollReport } from './poll.js';

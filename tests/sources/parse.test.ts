@@ -12,6 +12,7 @@ import {
   newestFirst,
   parseFeedDocument,
   parseSitemapDocument,
+  readSitemap,
   rootElementName,
   SourceError,
   type SourceState,
@@ -132,6 +133,40 @@ describe('parseSitemapDocument', () => {
     ['an RSS feed', rss(ITEMS), 'unknown_format'],
   ])('refuses %s with reason %s', (_label, doc, reason) => {
     expect(() => parseSitemapDocument(doc, 'https://news.example/s.xml')).toThrow(expect.objectContaining({ reason }));
+  });
+});
+
+describe('readSitemap', () => {
+  const long = (i: number) => ({ url: `https://news.example/${i}/${'a'.repeat(4000)}` });
+  const urlsOf = (batches: Array<Array<{ url: string }>>) => batches.map((b) => b.map((e) => Number(/example\/(\d+)\//.exec(e.url)?.[1])));
+  const cutAfter = (doc: string, n: number) => {
+    let at = 0;
+    for (let i = 0; i < n; i++) at = doc.indexOf('</url>', at) + '</url>'.length;
+    return at;
+  };
+
+  it.each([
+    // The first 16 KB are gathered before parsing starts (to see the root element).
+    [[5, 7], [[0, 1, 2, 3, 4], [5, 6], [7]]],
+    [[2, 7], [[0, 1, 2, 3, 4, 5, 6], [7]]],
+    [[], [[0, 1, 2, 3, 4, 5, 6, 7]]],
+  ])('cut after the entries %j, yields the batches %j as the text comes, then the kind', (cuts, expected) => {
+    const doc = urlset(Array.from({ length: 8 }, (_, i) => long(i)));
+    const points = [0, ...cuts.map((n) => cutAfter(doc, n)), doc.length];
+    const pieces = points.slice(1).map((end, i) => doc.slice(points[i], end));
+    const reading = readSitemap(pieces, 'https://news.example/s.xml');
+    const batches = [];
+    let step = reading.next();
+    for (; !step.done; step = reading.next()) batches.push(step.value);
+    expect([urlsOf(batches), step.value]).toEqual([expected, { kind: 'urlset', sitemaps: [], truncated: false }]);
+  });
+
+  it('yields what it parsed of a sitemap cut short, then refuses it', () => {
+    const doc = urlset([long(0), long(1)]).slice(0, -12);
+    const reading = readSitemap(doc, 'https://news.example/s.xml');
+    const first = reading.next();
+    expect(first.done ? null : urlsOf([first.value])).toEqual([[0, 1]]);
+    expect(() => reading.next()).toThrow(expect.objectContaining({ reason: 'malformed_sitemap' }));
   });
 });
 

@@ -146,6 +146,30 @@ describe('sitemaps', () => {
     expect([second.found, second.urls]).toEqual([1, [h.server.url('/late')]]);
   });
 
+  it('sifts a sitemap of several megabytes batch by batch: first listing wins, seen URLs skipped, newest first across batches', async () => {
+    // ~3 MB: the parser hands entries over per ~1 MB of text, so the filter sees several batches.
+    const count = 9000;
+    const pad = 'x'.repeat(200);
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+    const entries: Entry[] = Array.from({ length: count }, (_, i) => ({ url: h.server.url(`/big/${i}?utm_source=sm`), lastmod: at(i), news: { title: `T${i} ${pad}`, date: at(i), language: 'en' } }));
+    // Listed again at the end under another spelling and date: the first listing is the one kept.
+    entries.push({ url: h.server.url('/big/0#again'), lastmod: at(count + 5), news: { title: 'again', date: at(count + 5), language: 'en' } });
+    const body = urlset(entries);
+    expect(body.length).toBeGreaterThan(2.5 * 1024 * 1024);
+    h.server.route('/big.xml', xml('application/xml', body));
+    const source = h.source('big', '/big.xml', { kind: 'sitemap', maxItems: 50_000 });
+    const seen = [h.server.url('/big/3'), h.server.url(`/big/${count - 2}`)];
+    await h.state.markSeen(source.id, seen);
+
+    const report = await pollSource(source, h.deps);
+    const expected = Array.from({ length: count }, (_, i) => count - 1 - i).filter((i) => i !== 3 && i !== count - 2).map((i) => h.server.url(`/big/${i}`));
+    expect([report.status, report.found, report.fresh, report.enqueued]).toEqual(['ok', count, count - 2, count - 2]);
+    expect(report.urls).toEqual(expected);
+    const jobs = await h.queuedJobs();
+    expect(jobs.find((j) => j.url === h.server.url('/big/0'))?.hints).toEqual({ title: `T0 ${pad}`, publishedAt: at(0), language: 'en' });
+    expect(jobs.length).toBe(count - 2);
+  });
+
   it('detects a sitemap when the source does not say its kind', async () => {
     h.server.route('/s.xml', xml('text/xml', urlset([{ url: h.server.url('/a') }])));
     const report = await pollSource(h.source('auto', '/s.xml'), h.deps);
