@@ -33,9 +33,16 @@ const RAW_VALUES = (from: number): string =>
   [`$${from}::text`, `$${from + 1}::bytea`, `$${from + 2}::text`, `$${from + 3}::integer`, `$${from + 4}::json`,
     `$${from + 5}::text`, `$${from + 6}::timestamptz`].join(', ');
 const RAW_UPSERT = `INSERT INTO raw_pages (article_id, url, body, encoding, byte_length, headers, fetched_at, fetched_instant)`;
-const RAW_ON_CONFLICT = `ON CONFLICT (article_id) DO UPDATE SET url = excluded.url, body = excluded.body, encoding = excluded.encoding,
-  byte_length = excluded.byte_length, headers = excluded.headers, fetched_at = excluded.fetched_at,
-  fetched_instant = excluded.fetched_instant`;
+/**
+ * A re-fetch of a byte-identical page keeps the stored body datum: PostgreSQL then leaves its TOAST
+ * chunks as they are, where writing an equal body anew costs ~17 chunk rows and their WAL (a page
+ * compresses to ~34 KB). Only the fetch's url, headers and instant are replaced.
+ */
+const RAW_ON_CONFLICT = `ON CONFLICT (article_id) DO UPDATE SET url = excluded.url,
+  body = CASE WHEN raw_pages.byte_length = excluded.byte_length AND raw_pages.encoding = excluded.encoding
+    AND raw_pages.body = excluded.body THEN raw_pages.body ELSE excluded.body END,
+  encoding = excluded.encoding, byte_length = excluded.byte_length, headers = excluded.headers,
+  fetched_at = excluded.fetched_at, fetched_instant = excluded.fetched_instant`;
 
 function rawParams(raw: StoredRawPage): unknown[] {
   return [raw.url, raw.body, raw.encoding, raw.byteLength, raw.headers, raw.fetchedAt, raw.fetchedInstant];

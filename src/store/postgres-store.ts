@@ -27,6 +27,8 @@ type Row = Record<string, unknown>;
 
 const COLUMNS = ARTICLE_COLUMNS.join(', ');
 const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+/** Written once per job and read before each fetch: named, so each connection plans them once. */
+const RECORD_ATTEMPT = `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${placeholders(11)})`;
 
 export async function openPostgresStore(connectionString: string, options: StoreOptions = {}): Promise<Store> {
   const pool = await openPool(connectionString, options.poolSize ?? 10);
@@ -208,7 +210,7 @@ class PostgresStore implements Store {
   }
 
   async recordAttempt(attempt: AttemptInput): Promise<void> {
-    await this.query('recordAttempt', `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${placeholders(11)})`, attemptValues(attempt));
+    await runQuery(this.pool, 'recordAttempt', RECORD_ATTEMPT, attemptValues(attempt), 'nw_record_attempt');
   }
 
   async listAttempts(url: string): Promise<Attempt[]> {
@@ -222,7 +224,7 @@ class PostgresStore implements Store {
   }
 
   async getValidators(url: string): Promise<Validators | null> {
-    const [row] = await this.query('getValidators', 'SELECT etag, last_modified FROM validators WHERE url = $1', [url]);
+    const [row] = await runQuery(this.pool, 'getValidators', 'SELECT etag, last_modified FROM validators WHERE url = $1', [url], 'nw_get_validators');
     return row === undefined ? null : { etag: (row.etag as string | null) ?? null, lastModified: (row.last_modified as string | null) ?? null };
   }
 

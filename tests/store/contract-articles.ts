@@ -205,17 +205,21 @@ export function articleContract(createHarness: () => Promise<StoreHarness>): voi
     it('keeps the latest fetch of an article whether it is new, unchanged or edited', async () => {
       const v1 = makeArticle({ id: 'life', contentHash: 'h1', text: 'first text' });
       const v2 = { ...v1, contentHash: 'h2', text: 'second text' };
-      const steps: Array<[Article, string, string, number]> = [
-        [v1, 'first fetch', 'inserted', 1],
-        [v1, 'second fetch, same text', 'unchanged', 1],
-        [v2, 'third fetch, edited', 'updated', 2],
-        [v2, 'fourth fetch, same text', 'unchanged', 2],
+      // [article, body, fetched from, outcome, version]: bodies of equal length but other bytes, and
+      // byte-identical bodies fetched from another URL, must both come out as last fetched.
+      const steps: Array<[Article, string, string, string, number]> = [
+        [v1, 'page one', 'https://example.com/life', 'inserted', 1],
+        [v1, 'page two', 'https://example.com/life', 'unchanged', 1],
+        [v1, 'page two', 'https://m.example.com/life', 'unchanged', 1],
+        [v2, 'page 3', 'https://example.com/life', 'updated', 2],
+        [v2, 'page 4', 'https://example.com/life?a', 'unchanged', 2],
+        [v2, 'page 4', 'https://example.com/life?b', 'unchanged', 2],
       ];
-      for (const [article, page, outcome, version] of steps) {
-        const raw = { body: Buffer.from(page), headers: { n: page }, url: 'https://example.com/life', fetchedAt: '2026-11-01T00:00:00Z' };
+      for (const [article, page, url, outcome, version] of steps) {
+        const raw = { body: Buffer.from(page), headers: { from: url }, url, fetchedAt: '2026-11-01T00:00:00Z' };
         expect(await store.saveArticle(article, raw)).toEqual({ outcome, version, duplicateOf: null });
-        expect((await store.getRawPage('life'))?.body.toString()).toBe(page);
-        expect((await store.getRawPage('life'))?.headers).toEqual({ n: page });
+        const stored = await store.getRawPage('life');
+        expect([stored?.body.toString(), stored?.url, stored?.headers]).toEqual([page, url, { from: url }]);
       }
       expect(await store.countRawPages()).toBe(1);
       expect((await store.listVersions('life')).map((v) => v.contentHash)).toEqual(['h1', 'h2']);
