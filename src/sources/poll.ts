@@ -89,17 +89,26 @@ export function newestFirst<T extends Pick<Candidate, 'publishedAt' | 'lastmod'>
 class NewItemFilter {
   /** Normalized URLs listed so far: the first listing of a URL wins. */
   readonly #listed = new Set<string>();
-  readonly fresh: Candidate[] = [];
+  #fresh: Candidate[] = [];
   /** Listed URLs the store already has: remembered as seen, so the next poll does not ask again. */
-  readonly stored: string[] = [];
+  #stored: string[] = [];
 
   constructor(
     readonly sourceId: string,
     readonly deps: Pick<PollDeps, 'allow' | 'state' | 'store'>,
   ) {}
 
-  get listedCount(): number {
-    return this.#listed.size;
+  /**
+   * What the filter found, handed over once: the URLs listed are let go here, so that only what
+   * will be queued is live while the queueing makes its garbage (V8 lets the heap grow to a
+   * multiple of what is live).
+   */
+  finish(): { listed: number; fresh: Candidate[]; stored: string[] } {
+    const found = { listed: this.#listed.size, fresh: this.#fresh, stored: this.#stored };
+    this.#listed.clear();
+    this.#fresh = [];
+    this.#stored = [];
+    return found;
   }
 
   async add(batch: readonly Candidate[]): Promise<void> {
@@ -125,8 +134,8 @@ class NewItemFilter {
       const slice = unseen.slice(i, i + LOOKUP_CONCURRENCY);
       const found = store === undefined ? [] : await Promise.all(slice.map((c) => store.getArticleByUrl(c.url)));
       slice.forEach((c, k) => {
-        if ((found[k] ?? null) === null) this.fresh.push(c);
-        else this.stored.push(c.url);
+        if ((found[k] ?? null) === null) this.#fresh.push(c);
+        else this.#stored.push(c.url);
       });
     }
   }
@@ -186,16 +195,18 @@ export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { f
     report = { ...emptyReport(source, collected.status), kind: collected.kind, documents: collected.documents, truncated: collected.truncated };
     report.timings.collectMs = Math.round(lap() - filterMs);
     if (collected.status === 'ok') {
-      const fresh = newestFirst(filter.fresh);
+      const found = filter.finish();
+      const fresh = newestFirst(found.fresh);
       const chosen = fresh.length > source.maxItems ? fresh.slice(0, source.maxItems) : fresh;
+      report.found = found.listed;
+      report.fresh = fresh.length;
+      found.fresh = [];
       report.timings.filterMs = Math.round(filterMs + lap());
       await queueForIngest(deps.ingestQueue, chosen, source);
       report.timings.enqueueMs = lap();
       report.urls = chosen.map((c) => c.url);
-      await deps.state.markSeen(source.id, filter.stored.length === 0 ? report.urls : [...report.urls, ...filter.stored], now.getTime());
+      await deps.state.markSeen(source.id, found.stored.length === 0 ? report.urls : [...report.urls, ...found.stored], now.getTime());
       await deps.state.setValidators(source.id, collected.validators);
-      report.found = filter.listedCount;
-      report.fresh = fresh.length;
       report.enqueued = report.urls.length;
     }
     // Sitemap entries are skipped by lastmod against the last complete poll; a poll that left new
