@@ -5,7 +5,7 @@
  *
  * The stages, in order:
  *  1. decode     bytes to text (BOM, Content-Type, <meta charset>, sniffing)      decode.ts
- *  2. parse      text to a DOM, cheerio on htmlparser2                            parse.ts
+ *  2. parse      text to a DOM (cheerio's domhandler tree, built by htmlparser2)  parse.ts
  *  3. metadata   JSON-LD, OpenGraph, meta tags, canonical, language               metadata/
  *  4. content    the body as blocks: a site rule's selectors, else the generic
  *                extractor (plain text: blank-line paragraphs)                    content/, text-blocks.ts
