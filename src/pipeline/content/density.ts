@@ -156,12 +156,18 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
   const hintedStack: Element[] = [];
   const hints = new Map<Element, Hint>();
   let linkDepth = 0;
-  // Entries: a node to enter, or (exit = true) an element to close.
-  const stack: { node: AnyNode; exit: boolean }[] = [];
-  for (let i = document.children.length - 1; i >= 0; i--) stack.push({ node: document.children[i] as AnyNode, exit: false });
+  // Entries: a node to enter, or (exit = true) an element to close. Two parallel arrays rather
+  // than an object per entry: the walk visits every node of the page twice.
+  const stack: AnyNode[] = [];
+  const exits: boolean[] = [];
+  for (let i = document.children.length - 1; i >= 0; i--) {
+    stack.push(document.children[i] as AnyNode);
+    exits.push(false);
+  }
 
   while (stack.length > 0) {
-    const { node, exit } = stack.pop() as { node: AnyNode; exit: boolean };
+    const node = stack.pop() as AnyNode;
+    const exit = exits.pop() as boolean;
     if (node.type === 'text') {
       const n = countNonSpace((node as unknown as { data: string }).data);
       if (n === 0) continue;
@@ -221,8 +227,12 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       if (outer !== undefined) closeRun(outer, stats.get(outer.el) as ElementStats, stats);
       contexts.push({ el, inParagraph: tag === 'p' || (outer?.inParagraph ?? false), runText: 0, runLink: 0, runOpensWithLink: false });
     }
-    stack.push({ node: el, exit: true });
-    for (let i = el.children.length - 1; i >= 0; i--) stack.push({ node: el.children[i] as AnyNode, exit: false });
+    stack.push(el);
+    exits.push(true);
+    for (let i = el.children.length - 1; i >= 0; i--) {
+      stack.push(el.children[i] as AnyNode);
+      exits.push(false);
+    }
   }
   return { stats, unlikely };
 }
