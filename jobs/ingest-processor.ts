@@ -78,17 +78,22 @@ export function createIngestProcessor(deps: IngestDeps): Processor<IngestJobData
       const extractMs = Date.now() - extractStarted;
       if (article === null) throw new NewsworkerError('no_article', `no article found at ${page.url}`);
 
-      const saved = await deps.store.saveArticle(article, { body: page.body, headers: page.headers, url: page.url, fetchedAt });
+      // The ok attempt is written with the article, in its transaction (one write less per page,
+      // and never an article without its attempt), so its totalMs ends where the save begins.
+      const timings = { fetchMs, extractMs, totalMs: Date.now() - started };
+      const saved = await deps.store.saveArticle(
+        article,
+        { body: page.body, headers: page.headers, url: page.url, fetchedAt },
+        { url, jobId: job.id ?? null, attempt, at: new Date().toISOString(), httpStatus: page.status, timings },
+      );
+      deps.onOutcome?.({ status: 'ok', reason: saved.outcome, ...timings, site: host });
       if (page.etag !== null || page.lastModified !== null) {
-        await deps.store.setValidators(url, { etag: page.etag, lastModified: page.lastModified });
+        // Only a hint for the next fetch's conditional GET: the article and its attempt are stored,
+        // so a failure here costs one full re-fetch later, not a retry of this job.
+        await deps.store.setValidators(url, { etag: page.etag, lastModified: page.lastModified }).catch((err: unknown) => {
+          deps.logger.warn({ err, url }, 'could not keep the validators');
+        });
       }
-      await record({
-        status: 'ok',
-        httpStatus: page.status,
-        articleId: article.id,
-        reason: saved.outcome,
-        timings: { fetchMs, extractMs, totalMs: Date.now() - started },
-      });
       return { status: saved.outcome, articleId: article.id, version: saved.version, duplicateOf: saved.duplicateOf };
     } catch (err) {
       if (err instanceof DelayedError) throw err;

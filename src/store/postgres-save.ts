@@ -3,12 +3,14 @@
  * the socket (on a small machine the worker, the database and the extractor share the cores), and
  * a re-fetched page whose text did not change is the common case, so that case is one statement:
  *
- * 1. `SAVE_IF_UNCHANGED`, on its own (autocommit): locks the stored row (`FOR UPDATE`, so it waits
+ * 1. `saveIfUnchanged`, on its own (autocommit): locks the stored row (`FOR UPDATE`, so it waits
  *    for a concurrent save of the same id and sees its result) and, only when the content hash is
- *    the same, upserts the raw page. It reads 3 short columns, never the article's text.
+ *    the same, upserts the raw page and records the attempt. It reads 3 short columns, never the
+ *    article's text.
  * 2. Otherwise one transaction. A new id: lock its simhash bands, find the near-duplicate, then
- *    insert the article, its bands and its raw page in one statement (`INSERT_NEW`). An existing
- *    id (or one a concurrent save inserted first): lock the whole row, archive it, update it.
+ *    insert the article, its bands, its raw page and its attempt in one statement (`insertNew`).
+ *    An existing id (or one a concurrent save inserted first): lock the whole row, archive it,
+ *    update it.
  *
  * Inserts lock their simhash bands (advisory, per transaction) so two near-duplicates saved at the
  * same moment are still linked: the later one's candidate query runs after the earlier one
@@ -19,7 +21,7 @@ import type { Article } from '../article.js';
 import { ARTICLE_COLUMNS, articleValues, rowToArticle, type StoredRawPage } from './codec.js';
 import { StoreError } from './errors.js';
 import { firstNearDuplicate, simhashBands } from './simhash.js';
-import type { SaveResult } from './types.js';
+import type { SaveResult, SavedAttempt } from './types.js';
 
 type Row = Record<string, unknown>;
 type Client = pg.PoolClient;
@@ -48,29 +50,72 @@ function rawParams(raw: StoredRawPage): unknown[] {
   return [raw.url, raw.body, raw.encoding, raw.byteLength, raw.headers, raw.fetchedAt, raw.fetchedInstant];
 }
 
+/** The saved attempt's values, in ATTEMPT_INSERT's order after status, reason and article_id. */
+function attemptParams(attempt: SavedAttempt): unknown[] {
+  return [
+    attempt.url, attempt.jobId ?? null, attempt.httpStatus ?? null, attempt.attempt, attempt.timings.fetchMs ?? null,
+    attempt.timings.extractMs ?? null, attempt.timings.totalMs ?? null, attempt.at,
+  ];
+}
+const ATTEMPT_INSERT = `INSERT INTO attempts (url, job_id, status, reason, http_status, article_id, attempt, fetch_ms, extract_ms, total_ms, at)`;
+/** Attempt values after `from - 1` other parameters, for an outcome and article id given as SQL. */
+const ATTEMPT_VALUES = (from: number, reason: string, articleId: string): string =>
+  `$${from}::text, $${from + 1}::text, 'ok', ${reason}, $${from + 2}::integer, ${articleId}, $${from + 3}::integer,
+  $${from + 4}::float8, $${from + 5}::float8, $${from + 6}::float8, $${from + 7}::text`;
+
+/** What goes with an article into one statement: its raw page, its attempt, both or neither. */
+interface Parts {
+  raw: StoredRawPage | null;
+  attempt: SavedAttempt | null;
+}
+
+/** A statement per combination of parts, built and named once. */
+function variants(build: (withRaw: boolean, withAttempt: boolean) => string, name: string) {
+  const cache = new Map<string, { name: string; text: string }>();
+  return (parts: Parts) => {
+    const key = `${parts.raw === null ? 0 : 1}${parts.attempt === null ? 0 : 1}`;
+    let statement = cache.get(key);
+    if (statement === undefined) {
+      statement = { name: `${name}_${key}`, text: build(parts.raw !== null, parts.attempt !== null) };
+      cache.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+function partParams(parts: Parts): unknown[] {
+  return [...(parts.raw === null ? [] : rawParams(parts.raw)), ...(parts.attempt === null ? [] : attemptParams(parts.attempt))];
+}
+
 const LOCK_SHORT = 'SELECT version, content_hash, duplicate_of FROM articles WHERE id = $1 FOR UPDATE';
 
-/** $1 id, $2 content hash, $3.. the raw page: the raw page is stored only if the article is unchanged. */
-const SAVE_IF_UNCHANGED = `WITH stored AS (${LOCK_SHORT}),
-raw AS (${RAW_UPSERT} SELECT $1, ${RAW_VALUES(3)} FROM stored WHERE stored.content_hash = $2 ${RAW_ON_CONFLICT})
+/** $1 id, $2 content hash, then the parts: they are written only if the stored article is unchanged. No parts: $1 only. */
+const saveIfUnchanged = variants((withRaw, withAttempt) => {
+  const attemptFrom = withRaw ? 10 : 3;
+  const raw = withRaw ? `, raw AS (${RAW_UPSERT} SELECT $1, ${RAW_VALUES(3)} FROM stored WHERE stored.content_hash = $2 ${RAW_ON_CONFLICT})` : '';
+  const attempt = withAttempt
+    ? `, attempt AS (${ATTEMPT_INSERT} SELECT ${ATTEMPT_VALUES(attemptFrom, "'unchanged'", '$1')} FROM stored WHERE stored.content_hash = $2)`
+    : '';
+  return `WITH stored AS (${LOCK_SHORT})${raw}${attempt}
 SELECT version, content_hash, duplicate_of FROM stored`;
+}, 'nw_save_if_unchanged');
 
-/** The article ($1..), its bands, and (when `withRaw`) its raw page; nothing when the id exists. */
-function insertNewStatement(withRaw: boolean): string {
+/** The article ($1..), its bands, then its parts; nothing when the id exists. */
+const insertNew = variants((withRaw, withAttempt) => {
   const bands = `$${ARTICLE_PARAMS + 1}::int[]`;
-  const raw = withRaw
-    ? `, raw AS (${RAW_UPSERT} SELECT inserted.id, ${RAW_VALUES(ARTICLE_PARAMS + 2)} FROM inserted ${RAW_ON_CONFLICT})`
+  const rawFrom = ARTICLE_PARAMS + 2;
+  const raw = withRaw ? `, raw AS (${RAW_UPSERT} SELECT inserted.id, ${RAW_VALUES(rawFrom)} FROM inserted ${RAW_ON_CONFLICT})` : '';
+  const attempt = withAttempt
+    ? `, attempt AS (${ATTEMPT_INSERT} SELECT ${ATTEMPT_VALUES(withRaw ? rawFrom + 7 : rawFrom, "'inserted'", 'inserted.id')} FROM inserted)`
     : '';
   return `WITH inserted AS (
   INSERT INTO articles (${COLUMNS}) VALUES (${placeholders(ARTICLE_PARAMS)}) ON CONFLICT (id) DO NOTHING RETURNING id
 ), bands AS (
   INSERT INTO simhash_bands (band, value, article_id)
   SELECT b.band - 1, b.value, inserted.id FROM inserted, unnest(${bands}) WITH ORDINALITY AS b (value, band)
-)${raw}
+)${raw}${attempt}
 SELECT count(*)::int AS inserted FROM inserted`;
-}
-const INSERT_NEW = insertNewStatement(true);
-const INSERT_NEW_WITHOUT_RAW = insertNewStatement(false);
+}, 'nw_insert_new');
 
 const UPDATE_ARTICLE = `UPDATE articles SET ${ARTICLE_COLUMNS.slice(1).map((column, i) => `${column} = $${i + 1}`).join(', ')},
   updated_at = now() WHERE id = $${ARTICLE_PARAMS}`;
@@ -86,17 +131,17 @@ export interface SaveContext {
   nearDuplicateDistance: number;
 }
 
-export async function saveArticle(ctx: SaveContext, article: Article, raw: StoredRawPage | null): Promise<SaveResult> {
-  const [seen] = raw === null
-    ? await ctx.query('nw_lock_short', LOCK_SHORT, [article.id])
-    : await ctx.query('nw_save_if_unchanged', SAVE_IF_UNCHANGED, [article.id, article.contentHash, ...rawParams(raw)]);
+export async function saveArticle(ctx: SaveContext, article: Article, parts: Parts): Promise<SaveResult> {
+  const fast = saveIfUnchanged(parts);
+  const bare = parts.raw === null && parts.attempt === null;
+  const [seen] = await ctx.query(fast.name, fast.text, bare ? [article.id] : [article.id, article.contentHash, ...partParams(parts)]);
   if (seen !== undefined && seen.content_hash === article.contentHash) {
     return { outcome: 'unchanged', version: Number(seen.version), duplicateOf: (seen.duplicate_of as string | null) ?? null };
   }
   return ctx.transaction(async (client) => {
     let existing = seen === undefined ? undefined : await lockRow(client, article.id);
     if (existing === undefined) {
-      const inserted = await insertNew(client, article, raw, ctx.nearDuplicateDistance);
+      const inserted = await insertArticle(client, article, parts, ctx.nearDuplicateDistance);
       if (inserted !== null) return inserted;
       // A concurrent save inserted this id first; ours waited for it to commit and now sees its row.
       existing = await lockRow(client, article.id);
@@ -104,7 +149,7 @@ export async function saveArticle(ctx: SaveContext, article: Article, raw: Store
         throw new StoreError('conflict', `article ${article.id} was inserted and deleted concurrently`, { retryable: true });
       }
     }
-    return updateExisting(client, existing, article, raw);
+    return updateExisting(client, existing, article, parts);
   });
 }
 
@@ -113,19 +158,20 @@ async function lockRow(client: Client, id: string): Promise<Row | undefined> {
 }
 
 /** The insert of a new id, or null when a concurrent save inserted it first. */
-async function insertNew(client: Client, article: Article, raw: StoredRawPage | null, distance: number): Promise<SaveResult | null> {
+async function insertArticle(client: Client, article: Article, parts: Parts, distance: number): Promise<SaveResult | null> {
   const bands = simhashBands(article.simhash);
   await lockBands(client, bands);
   const duplicateOf = (await findNearDuplicate(client, article, bands, distance)) ?? article.duplicateOf;
-  const values = [...articleValues(article, 1, duplicateOf), bands, ...(raw === null ? [] : rawParams(raw))];
-  const { rows } = await client.query<{ inserted: number }>(
-    raw === null ? { name: 'nw_insert_new_without_raw', text: INSERT_NEW_WITHOUT_RAW, values } : { name: 'nw_insert_new', text: INSERT_NEW, values },
-  );
+  const statement = insertNew(parts);
+  const { rows } = await client.query<{ inserted: number }>({
+    ...statement,
+    values: [...articleValues(article, 1, duplicateOf), bands, ...partParams(parts)],
+  });
   return rows[0]?.inserted === 1 ? { outcome: 'inserted', version: 1, duplicateOf } : null;
 }
 
 /** The locked stored row: unchanged (its raw page refreshed), or archived and replaced by `article`. */
-async function updateExisting(client: Client, existing: Row, article: Article, raw: StoredRawPage | null): Promise<SaveResult> {
+async function updateExisting(client: Client, existing: Row, article: Article, parts: Parts): Promise<SaveResult> {
   const version = Number(existing.version);
   const duplicateOf = (existing.duplicate_of as string | null) ?? null;
   const unchanged = existing.content_hash === article.contentHash;
@@ -141,10 +187,14 @@ async function updateExisting(client: Client, existing: Row, article: Article, r
       [simhashBands(article.simhash), article.id],
     );
   }
-  if (raw !== null) {
-    await client.query(`${RAW_UPSERT} VALUES ($1, ${RAW_VALUES(2)}) ${RAW_ON_CONFLICT}`, [article.id, ...rawParams(raw)]);
+  if (parts.raw !== null) {
+    await client.query(`${RAW_UPSERT} VALUES ($1, ${RAW_VALUES(2)}) ${RAW_ON_CONFLICT}`, [article.id, ...rawParams(parts.raw)]);
   }
-  return unchanged ? { outcome: 'unchanged', version, duplicateOf } : { outcome: 'updated', version: version + 1, duplicateOf };
+  const result: SaveResult = unchanged ? { outcome: 'unchanged', version, duplicateOf } : { outcome: 'updated', version: version + 1, duplicateOf };
+  if (parts.attempt !== null) {
+    await client.query(`${ATTEMPT_INSERT} VALUES (${ATTEMPT_VALUES(3, '$2', '$1')})`, [article.id, result.outcome, ...attemptParams(parts.attempt)]);
+  }
+  return result;
 }
 
 /**

@@ -20,7 +20,7 @@ import { saveArticle as saveArticleRow } from './postgres-save.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, simhashBands } from './simhash.js';
 import type {
   ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, OutboxEntry, OutboxInput, RawPage, RawPageFilter,
-  RawPageInput, SaveResult, Store, StoreOptions, Validators,
+  RawPageInput, SaveResult, SavedAttempt, Store, StoreOptions, Validators,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -52,7 +52,7 @@ class PostgresStore implements Store {
     return runTransaction(this.pool, operation, body);
   }
 
-  async saveArticle(article: Article, raw?: RawPageInput): Promise<SaveResult> {
+  async saveArticle(article: Article, raw?: RawPageInput, attempt?: SavedAttempt): Promise<SaveResult> {
     try {
       simhashBands(article.simhash);
     } catch (err) {
@@ -68,7 +68,7 @@ class PostgresStore implements Store {
         nearDuplicateDistance: this.nearDuplicateDistance,
       },
       article,
-      storedRaw,
+      { raw: storedRaw, attempt: attempt ?? null },
     );
   }
 

@@ -17,7 +17,7 @@ import { SQLITE_NOW as NOW, openSqliteDatabase } from './sqlite-database.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, firstNearDuplicate, simhashBands } from './simhash.js';
 import type {
   ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, OutboxEntry, OutboxInput, RawPage, RawPageFilter,
-  RawPageInput, SaveResult, Store, StoreOptions, Validators,
+  RawPageInput, SaveResult, SavedAttempt, Store, StoreOptions, Validators,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -34,15 +34,16 @@ export async function openSqliteStore(path: string, options: StoreOptions = {}):
 class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly saveTransaction: Database.Transaction<(article: Article, raw: StoredRawPage | null) => SaveResult>;
+  private readonly saveTransaction: Database.Transaction<(article: Article, raw: StoredRawPage | null, attempt: SavedAttempt | null) => SaveResult>;
 
   constructor(
     private readonly db: Database.Database,
     private readonly nearDuplicateDistance: number,
   ) {
-    this.saveTransaction = db.transaction((article: Article, raw: StoredRawPage | null) => {
+    this.saveTransaction = db.transaction((article: Article, raw: StoredRawPage | null, attempt: SavedAttempt | null) => {
       const result = this.upsertArticle(article);
       if (raw !== null) this.upsertRawPage(article.id, raw);
+      if (attempt !== null) this.insertAttempt({ ...attempt, status: 'ok', reason: result.outcome, articleId: article.id });
       return result;
     });
   }
@@ -65,11 +66,11 @@ class SqliteStore implements Store {
     }
   }
 
-  async saveArticle(article: Article, raw?: RawPageInput): Promise<SaveResult> {
+  async saveArticle(article: Article, raw?: RawPageInput, attempt?: SavedAttempt): Promise<SaveResult> {
     return this.run('saveArticle', async () => {
       simhashBands(article.simhash);
       const storedRaw = raw === undefined ? null : await encodeRawPage(raw);
-      return this.saveTransaction.immediate(article, storedRaw);
+      return this.saveTransaction.immediate(article, storedRaw, attempt ?? null);
     });
   }
 
@@ -107,6 +108,10 @@ class SqliteStore implements Store {
   private writeBands(article: Article): void {
     const insert = this.sql('INSERT INTO simhash_bands (band, value, article_id) VALUES (?, ?, ?)');
     simhashBands(article.simhash).forEach((value, band) => insert.run(band, value, article.id));
+  }
+
+  private insertAttempt(attempt: AttemptInput): void {
+    this.sql(`INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(attemptValues(attempt));
   }
 
   private upsertRawPage(articleId: string, raw: StoredRawPage): void {
@@ -258,7 +263,7 @@ class SqliteStore implements Store {
 
   async recordAttempt(attempt: AttemptInput): Promise<void> {
     await this.run('recordAttempt', () => {
-      this.write(() => this.sql(`INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(attemptValues(attempt)));
+      this.write(() => this.insertAttempt(attempt));
     });
   }
 

@@ -37,6 +37,7 @@ export type AttemptStatus = 'ok' | 'not_modified' | 'failed' | 'retrying' | 'del
 export interface AttemptTimings {
   fetchMs?: number;
   extractMs?: number;
+  /** From the job's start; for an `ok` attempt (recorded with its article) up to the save. */
   totalMs?: number;
 }
 
@@ -51,6 +52,13 @@ export interface AttemptInput {
   timings: AttemptTimings;
   at: string;
 }
+
+/**
+ * The attempt that produced an article, recorded by `saveArticle` in the same transaction as the
+ * article: status `ok`, the article's id, and the save's outcome as reason. One write less per
+ * ingested page, and no stored article without its attempt.
+ */
+export type SavedAttempt = Omit<AttemptInput, 'status' | 'reason' | 'articleId'>;
 
 /** One recorded attempt, as read back: optional fields are `null` when they were not given. */
 export interface Attempt {
@@ -120,7 +128,8 @@ export interface OutboxEntry extends OutboxInput {
 export interface Store {
   /** Which backend this is, for logs and readiness output. */
   readonly backend: 'sqlite' | 'postgres';
-  saveArticle(article: Article, raw?: RawPageInput): Promise<SaveResult>;
+  /** Upserts by id (see SaveResult); with `raw`, keeps it as the article's latest page; with `attempt`, records it (see SavedAttempt). */
+  saveArticle(article: Article, raw?: RawPageInput, attempt?: SavedAttempt): Promise<SaveResult>;
   getArticle(id: string): Promise<Article | null>;
   getArticleByUrl(url: string): Promise<Article | null>;
   listArticles(query: ArticleQuery): Promise<ArticlePage>;

@@ -242,6 +242,39 @@ export function articleContract(createHarness: () => Promise<StoreHarness>): voi
       expect(saves.map((s) => s.raw.body.toString())).toContain((await store.getRawPage('busy'))?.body.toString());
     });
 
+    it('records the attempt given with a save, its outcome as reason, with or without a raw page', async () => {
+      const v1 = makeArticle({ id: 'att', contentHash: 'h1', text: 'first text' });
+      const v2 = { ...v1, contentHash: 'h2', text: 'second text' };
+      const url = 'https://example.com/att';
+      const steps: Array<[Article, boolean, string]> = [
+        [v1, true, 'inserted'], [v1, true, 'unchanged'], [v1, false, 'unchanged'], [v2, false, 'updated'], [v2, true, 'unchanged'],
+        [{ ...v1, id: 'att-bare' }, false, 'inserted'],
+      ];
+      for (const [i, [article, withRaw, outcome]] of steps.entries()) {
+        const raw = withRaw ? { body: Buffer.from(`page ${i}`), headers: {}, url, fetchedAt: '2026-11-01T00:00:00Z' } : undefined;
+        const attempt = { url, jobId: `j${i}`, httpStatus: 200, attempt: i + 1, timings: { fetchMs: i, extractMs: 2.5, totalMs: 10 + i }, at: `2026-11-01T00:00:0${i}.000Z` };
+        expect((await store.saveArticle(article, raw, attempt)).outcome).toBe(outcome);
+        expect(await store.lastOutcome(url)).toEqual({ ...attempt, jobId: `j${i}`, status: 'ok', reason: outcome, articleId: article.id, timings: { fetchMs: i, extractMs: 2.5, totalMs: 10 + i } });
+      }
+      expect((await store.listAttempts(url)).map((a) => a.reason)).toEqual(steps.map(([, , outcome]) => outcome));
+      // A save without an attempt records none.
+      await store.saveArticle(v2);
+      expect(await store.listAttempts(url)).toHaveLength(steps.length);
+    });
+
+    it('concurrent saves with attempts record one attempt per save, each with that save\'s outcome', async () => {
+      const connections = [store, await harness.open(), await harness.open(), await harness.open()];
+      const saves = Array.from({ length: 16 }, (_, i) => ({
+        article: makeArticle({ id: 'crowd', contentHash: `h${i % 2}`, text: `text ${i % 2}` }),
+        raw: { body: Buffer.from(`page ${i % 4}`), headers: {}, url: 'https://example.com/crowd', fetchedAt: '2026-11-01T00:00:00Z' },
+        attempt: { url: 'https://example.com/crowd', jobId: `j${i}`, attempt: 1, timings: {}, at: `2026-11-01T00:00:${String(i).padStart(2, '0')}.000Z` },
+      }));
+      const results = await Promise.all(saves.map((s, i) => (connections[i % connections.length] as Store).saveArticle(s.article, s.raw, s.attempt)));
+      const attempts = await store.listAttempts('https://example.com/crowd');
+      expect(attempts.map((a) => [a.jobId, a.reason]).sort()).toEqual(results.map((r, i) => [`j${i}`, r.outcome]).sort());
+      expect(attempts.every((a) => a.status === 'ok' && a.articleId === 'crowd')).toBe(true);
+    });
+
     it('iterates more pages than one batch while the same store writes', async () => {
       const random = seededRandom(7);
       for (let i = 0; i < 230; i += 1) {
