@@ -14,7 +14,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
@@ -24,6 +23,7 @@ import { startApiServer } from '../src/http/server.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { redisConnection } from '../jobs/queues.js';
 import { seededRandom } from '../tests/helpers/seeded-random.js';
+import { childScript } from './lib/runtime.js';
 
 const TARGET_P99_MS = 50;
 const WARMUP_SECONDS = 2;
@@ -135,7 +135,7 @@ interface LoadResult {
 function runLoad(base: string, paths: string[], seconds: number = SECONDS): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./api-load.ts', import.meta.url)), base, String(RATE), String(seconds), String(args.connections)],
+    [...childScript(import.meta.url, './api-load.ts'), base, String(RATE), String(seconds), String(args.connections)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   child.stdin.end(JSON.stringify(paths));

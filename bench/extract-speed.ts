@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { inflatePage, loadCompressedPages, loadPages } from './lib/dataset.js';
+import { runtimeNote } from './lib/runtime.js';
 import { cheerioParseOnly, genericExtractor, ourExtractor, readabilityExtractor, type Extractor } from './lib/extractors.js';
 
 const TARGET_PAGES_PER_SECOND = 300;
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   // The content stage alone, to tell its cost from the other stages' when the pipeline is slow.
   const rows = ours.name === genericExtractor.name ? [ours, readability, parseOnly] : [ours, runChild('generic', passes), readability, parseOnly];
 
-  console.log(`scrapinghub-aeb: ${pageCount} pages, ${passes} timed passes after one warm-up pass, one process each; times are CPU times`);
+  console.log(`scrapinghub-aeb: ${pageCount} pages, ${passes} timed passes after one warm-up pass, one process each; times are CPU times; ${runtimeNote(import.meta.url)}`);
   const [load1] = loadavg();
   if ((load1 ?? 0) > availableParallelism() - 0.5) {
     console.log(`note: load average ${(load1 ?? 0).toFixed(1)} on ${availableParallelism()} cores: wall-clock numbers are low; CPU-time numbers still hold, roughly`);

@@ -2,8 +2,7 @@
  * Sitemap benchmark: one poll of a 50,000-URL news sitemap through the real path (guarded fetch,
  * streaming parse, normalization, seen-set and SQLite store lookups, enqueue on a real Redis), then
  * a second poll of the same sitemap. The sitemap is served by a child process, so the peak RSS
- * measured is the poller's alone (run from the TypeScript sources under tsx, whose loader thread
- * and transpiled modules the built service does not carry). Targets: first poll under 5 s, peak
+ * measured is the poller's alone, in the runtime the service runs in (see lib/runtime.ts). Targets: first poll under 5 s, peak
  * RSS under 300 MB. The split's "fetch + parse" excludes the filtering done between chunks.
  *
  *   npm run bench:sitemap            (REDIS_URL, default redis://127.0.0.1:6379)
@@ -15,7 +14,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createFetcher, parseAllowList } from '../src/fetch/index.js';
@@ -24,6 +22,7 @@ import { openStore } from '../src/store/index.js';
 import { QUEUE } from '../jobs/queues.js';
 import type { IngestJobData } from '../jobs/ingest-job.js';
 import { startLocalServer } from '../tests/helpers/local-server.js';
+import { childScript, runtimeNote } from './lib/runtime.js';
 
 const TARGET_MS = 5000;
 const TARGET_RSS_MB = 300;
@@ -55,7 +54,7 @@ async function serve(count: number): Promise<void> {
 }
 
 async function startServer(count: number): Promise<{ origin: string; bytes: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...childScript(import.meta.url, './sitemap.ts'), '--serve', String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`sitemap server exited with ${code}`)));
@@ -111,8 +110,9 @@ async function bench(count: number): Promise<void> {
       ['  split', `fetch + parse ${first.timings.collectMs} ms, normalize + seen-set + store lookups ${first.timings.filterMs} ms, enqueue ${first.timings.enqueueMs} ms`],
       ['second poll', `${secondMs.toFixed(0)} ms: ${second.found} listed after lastmod, ${second.enqueued} queued`],
       ['parse alone', `${parseMs.toFixed(0)} ms (${parsed.kind === 'urlset' ? parsed.entries.length : 0} entries)`],
-      ['peak RSS', `${mb(peak)} MB (${mb(baseline)} MB before the poll, with tsx and the modules loaded, of which V8 heap ${mb(baseHeap)} MB)`],
+      ['peak RSS', `${mb(peak)} MB (${mb(baseline)} MB before the poll, modules loaded, of which V8 heap ${mb(baseHeap)} MB)`],
       ['  at peak', `V8 heap ${mb(atPeak.heapUsed)} MB used of ${mb(atPeak.heapTotal)} MB, external ${mb(atPeak.external)} MB (buffers ${mb(atPeak.arrayBuffers)} MB)`],
+      ['runtime', runtimeNote(import.meta.url)],
       ['machine', `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);

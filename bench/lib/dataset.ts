@@ -1,8 +1,8 @@
 /** The shared scrapinghub-aeb pages and truth, decompressed once into memory. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { packageRoot } from '../../src/config/paths.js';
 
 export interface BenchPage {
   id: string;
@@ -14,9 +14,8 @@ export interface BenchPage {
   truth: string;
 }
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The datasets live beside the checkout, read-only: `<project>/../shared/datasets/...`. */
-export const DATASET_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'datasets', 'scrapinghub-aeb');
+export const DATASET_DIR = resolve(packageRoot(), '..', 'shared', 'datasets', 'scrapinghub-aeb');
 
 /**
  * All pages sorted by id; exits the process with a clear message if the dataset is missing.

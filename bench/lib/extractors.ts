@@ -1,14 +1,12 @@
 /**
- * The extractors the benchmarks compare, each as `(page) => result`: ours (the full pipeline once
- * `src/index.ts` exports `extractArticle`, the generic content stage until then), and
+ * The extractors the benchmarks compare, each as `(page) => result`: ours (the full pipeline,
+ * `extractArticle`), its parse + generic content stage alone, a bare cheerio parse, and
  * @mozilla/readability on linkedom as the reference.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Readability } from '@mozilla/readability';
 import { load } from 'cheerio';
 import { parseHTML } from 'linkedom';
+import { extractArticle } from '../../src/index.js';
 import { extractGenericContent } from '../../src/pipeline/content/generic.js';
 import { parseHtml } from '../../src/pipeline/parse.js';
 import type { Block } from '../../src/pipeline/types.js';
@@ -72,17 +70,9 @@ function pipelineExtractor(extractArticle: ExtractArticle): Extractor {
   };
 }
 
-/** The full pipeline when it exists (and is synchronous), else the generic content stage. */
-export async function ourExtractor(): Promise<Extractor> {
-  const indexPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'index.ts');
-  if (!existsSync(indexPath)) return genericExtractor;
-  try {
-    const mod = (await import(pathToFileURL(indexPath).href)) as { extractArticle?: unknown };
-    if (typeof mod.extractArticle === 'function') return pipelineExtractor(mod.extractArticle as ExtractArticle);
-  } catch (error) {
-    console.error(`src/index.ts did not load (${(error as Error).message}); scoring the generic content stage`);
-  }
-  return genericExtractor;
+/** The full pipeline, as the library exports it. */
+export function ourExtractor(): Extractor {
+  return pipelineExtractor(extractArticle as ExtractArticle);
 }
 
 /** A bare parse, the floor under any cheerio-based extractor. */
