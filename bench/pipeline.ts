@@ -10,11 +10,12 @@
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and, for the PostgreSQL row,
  * BENCH_DATABASE_URL / TEST_DATABASE_URL (default the test database; a schema of its own is
  * created and dropped). `bash scripts/test-services.sh` starts both. BENCH_CPU_PROF=<dir> writes
- * a CPU profile of the worker child there.
+ * a CPU profile of the worker child there. Beside the wall-clock ratio it prints CPU per URL of the
+ * worker, PostgreSQL and Redis (from /proc), which a shared machine's load disturbs much less.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -62,6 +63,8 @@ interface Row {
   peakRssMb: number;
   /** CPU time of the worker process (all threads) per URL, from /proc/<pid>/stat. */
   workerCpuMsPerUrl: number;
+  /** CPU time of the database server's processes (PostgreSQL) and Redis per URL, on the same cores. */
+  serverCpuMsPerUrl: { database: number; redis: number };
   /** Sum of the processor's own extract timings over the wall time: how busy extraction kept the worker. */
   extractShare: number;
   failureReasons: Map<string, number>;
@@ -126,6 +129,20 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Summed CPU ms of every process whose name starts with `prefix` (postgres backends come and go). */
+function processesCpuMs(prefix: string): number {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith(prefix)) sum += processCpuMs(Number(entry));
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return sum;
+}
+
 /** A database of the run's own: a temp SQLite file, or a PostgreSQL schema dropped afterwards. */
 async function createDatabase(backend: Backend): Promise<{ url: string; drop: () => Promise<void> }> {
   if (backend === 'sqlite') {
@@ -187,6 +204,7 @@ async function endToEnd(backend: Backend, origin: string, baseline: Baseline): P
     }
     const allow = parseAllowList(['127.0.0.1/32']);
     const cpuAtStart = processCpuMs(child.pid!);
+    const serverCpuAtStart = { database: processesCpuMs('postgres'), redis: processesCpuMs('redis-server') };
     const started = performance.now();
     const urls: string[] = [];
     for (let i = 0; i < URLS; i += ENQUEUE_CHUNK) {
@@ -208,6 +226,7 @@ async function endToEnd(backend: Backend, origin: string, baseline: Baseline): P
     const seconds = (performance.now() - started) / 1000;
     const rss = peakRssMb(child.pid!);
     const workerCpuMs = processCpuMs(child.pid!) - cpuAtStart;
+    const serverCpuMs = { database: processesCpuMs('postgres') - serverCpuAtStart.database, redis: processesCpuMs('redis-server') - serverCpuAtStart.redis };
     child.kill('SIGTERM');
     const code = await exited;
     if (code !== 0) console.error(`worker exited with ${code}:\n${log.slice(-2000)}`);
@@ -216,6 +235,7 @@ async function endToEnd(backend: Backend, origin: string, baseline: Baseline): P
       ...audited, backend, seconds, baseline, urlsPerSecond: done / seconds, peakRssMb: rss,
       articlesPerSecond: audited.withArticle / seconds,
       workerCpuMsPerUrl: workerCpuMs / done,
+      serverCpuMsPerUrl: { database: serverCpuMs.database / done, redis: serverCpuMs.redis / done },
       extractShare: audited.extractMs / 1000 / seconds,
     };
   } finally {
@@ -299,13 +319,15 @@ async function main(): Promise<void> {
 function report(rows: readonly Row[]): void {
   const header = [
     'backend', 'articles/s e2e', 'URLs/s e2e', 'extract-only pages/s', 'ratio', 'articles (URLs)', 'distinct ids', 'stored',
-    'failed', 'lost', 'duplicated', 'peak RSS MB', 'worker CPU ms/URL', 'extract CPU ms/page', 'extract share',
+    'failed', 'lost', 'duplicated', 'peak RSS MB', 'worker CPU ms/URL', 'PG CPU ms/URL', 'Redis CPU ms/URL',
+    'extract CPU ms/page', 'extract share',
   ];
   const table = rows.map((r) => [
     r.backend, r.articlesPerSecond.toFixed(1), r.urlsPerSecond.toFixed(1), r.baseline.pagesPerSecond.toFixed(1),
     (r.urlsPerSecond / r.baseline.pagesPerSecond).toFixed(2), String(r.withArticle), String(r.distinctArticleIds),
     String(r.storedArticles), String(r.failed), String(r.lost), String(r.duplicated), r.peakRssMb.toFixed(0),
-    r.workerCpuMsPerUrl.toFixed(1), r.baseline.cpuMsPerPage.toFixed(1), `${(r.extractShare * 100).toFixed(0)}%`,
+    r.workerCpuMsPerUrl.toFixed(1), r.serverCpuMsPerUrl.database.toFixed(1), r.serverCpuMsPerUrl.redis.toFixed(1),
+    r.baseline.cpuMsPerPage.toFixed(1), `${(r.extractShare * 100).toFixed(0)}%`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   for (const line of [header, ...table]) console.log(line.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
@@ -315,6 +337,17 @@ function report(rows: readonly Row[]): void {
       'time spent extracting, with extraction in other threads it also counts waiting for them (and can pass 100%)',
   );
 
+  for (const r of rows) {
+    // Load-independent view: CPU per URL against extraction's CPU per page. On 2 cores with every
+    // process busy, end to end can reach at most 2 x extract / total of extraction alone's rate
+    // (servers' CPU includes other clients of the same PostgreSQL and Redis, if any).
+    const cpu = r.workerCpuMsPerUrl + r.serverCpuMsPerUrl.database + r.serverCpuMsPerUrl.redis;
+    console.log(
+      `${r.backend}: CPU per URL ${cpu.toFixed(1)} ms (worker ${r.workerCpuMsPerUrl.toFixed(1)}, PostgreSQL ${r.serverCpuMsPerUrl.database.toFixed(1)},` +
+        ` Redis ${r.serverCpuMsPerUrl.redis.toFixed(1)}) against ${r.baseline.cpuMsPerPage.toFixed(1)} ms per page extracting alone:` +
+        ` a 2-core ceiling of ${((2 * r.baseline.cpuMsPerPage / cpu) * 100).toFixed(0)}% of extraction-only`,
+    );
+  }
   for (const r of rows) {
     const reasons = [...r.failureReasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
     if (reasons !== '') console.log(`${r.backend} failures: ${reasons}`);
