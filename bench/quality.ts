@@ -40,7 +40,7 @@ const fmt = (value: number, std: number): string => `${value.toFixed(3)} ± ${st
 
 async function main(): Promise<void> {
   const pages = loadPages();
-  const oursExtractor = await ourExtractor();
+  const oursExtractor = ourExtractor();
   const ours = run(oursExtractor, pages);
   // The content stage alone as well, once the pipeline is what "ours" scores: shows what the
   // cleaning stage adds or costs.
