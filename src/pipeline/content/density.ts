@@ -78,11 +78,23 @@ const ANCHOR_TAGS: ReadonlySet<string> = new Set(['h1', 'main']);
 /** How strongly class, id and role say an element is not the article. */
 type Hint = 'none' | 'layout' | 'unlikely';
 
-export function unlikelyHint(el: Element, tag: string): Hint {
+export function unlikelyHint(el: Element, tag: string, byClass?: Map<string, Hint>): Hint {
   if (PROTECTED_TAGS.has(tag)) return 'none';
   const role = attr(el, 'role');
   if (role !== null && UNLIKELY_ROLES.has(role.toLowerCase())) return 'unlikely';
-  const hint = classAndId(el);
+  // A page repeats a few classes on hundreds of elements: the hint of a class alone is looked up once.
+  const cls = el.attribs['class'];
+  if (byClass === undefined || cls === undefined || el.attribs['id'] !== undefined) return hintOf(classAndId(el));
+  let hint = byClass.get(cls);
+  if (hint === undefined) {
+    hint = hintOf(classAndId(el));
+    byClass.set(cls, hint);
+  }
+  return hint;
+}
+
+/** The hint of an element's lower-cased class and id (`classAndId`). */
+function hintOf(hint: string): Hint {
   if (hint === '' || LIKELY_CONTENT.test(hint)) return 'none';
   if (UNLIKELY_SUBSTRINGS.test(hint) || UNLIKELY_TOKENS.test(hint)) return 'unlikely';
   if (LAYOUT_SUBSTRINGS.test(hint) || LAYOUT_TOKENS.test(hint)) return 'layout';
@@ -155,6 +167,7 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
   const contexts: RunContext[] = [];
   const hintedStack: Element[] = [];
   const hints = new Map<Element, Hint>();
+  const hintByClass = new Map<string, Hint>();
   let linkDepth = 0;
   // Entries: a node to enter, or (exit = true) an element to close. Two parallel arrays rather
   // than an object per entry: the walk visits every node of the page twice.
@@ -215,7 +228,7 @@ export function measure(document: Document, pruneUnlikely: boolean): DensityMap 
       continue;
     }
     if (NEVER_CONTENT_TAGS.has(tag) || isHidden(el)) continue;
-    const hint = pruneUnlikely ? unlikelyHint(el, tag) : 'none';
+    const hint = pruneUnlikely ? unlikelyHint(el, tag, hintByClass) : 'none';
     if (hint !== 'none') {
       hintedStack.push(el);
       hints.set(el, hint);
