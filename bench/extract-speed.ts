@@ -144,9 +144,8 @@ async function main(): Promise<void> {
 
   console.log(`scrapinghub-aeb: ${pageCount} pages, ${passes} timed passes after one warm-up pass, one process each, best of ${rounds} alternating rounds (peak RSS: the highest); times are CPU times; ${runtimeNote(import.meta.url)}`);
   const [load1] = loadavg();
-  if ((load1 ?? 0) > availableParallelism() - 0.5) {
-    console.log(`note: load average ${(load1 ?? 0).toFixed(1)} on ${availableParallelism()} cores: wall-clock numbers are low; CPU-time numbers still hold, roughly`);
-  }
+  const busy = (load1 ?? 0) > availableParallelism() - 0.5;
+  console.log(`machine: load average ${(load1 ?? 0).toFixed(1)} on ${availableParallelism()} cores${busy ? ': wall-clock numbers are low; CPU-time numbers still hold, roughly' : ''}`);
   printTable(rows, readability);
 
   const speedup = ours.pagesPerSecond / readability.pagesPerSecond;
