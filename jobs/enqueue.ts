@@ -24,28 +24,61 @@ export type UrlCheck = { accepted: true; normalizedUrl: string } | { accepted: f
 
 /**
  * The one check every entry point makes before queueing: a normalized, fetchable http(s) URL.
- * The feed poller calls it for every URL a sitemap lists and derives job ids only for the new ones.
+ * The feed poller checks every URL a sitemap lists (see urlCheckerForQueue) and derives job ids
+ * only for the new ones.
  */
 export function checkUrlForQueue(url: string, allow: AllowList): UrlCheck {
+  const normalized = normalizeOrRefuse(url);
+  return typeof normalized === 'string' ? (addressRefusal(normalized, allow) ?? { accepted: true, normalizedUrl: normalized }) : normalized;
+}
+
+/** Origins whose verdict a checker remembers; a sitemap lists a handful. */
+const MAX_REMEMBERED_ORIGINS = 1024;
+
+/**
+ * checkUrlForQueue for many URLs of few hosts (a sitemap's): after normalization, what checkUrl
+ * refuses (scheme, credentials, a non-public IP literal) depends on the origin alone, so its
+ * verdict is taken once per origin instead of parsing every URL a second time.
+ */
+export function urlCheckerForQueue(allow: AllowList): (url: string) => UrlCheck {
+  const refusals = new Map<string, Extract<UrlCheck, { accepted: false }> | null>();
+  return (url) => {
+    const normalized = normalizeOrRefuse(url);
+    if (typeof normalized !== 'string') return normalized;
+    // A normalized http(s) URL always has a path after its authority, and no credentials.
+    const origin = normalized.slice(0, normalized.indexOf('/', normalized.indexOf('//') + 2));
+    let refusal = refusals.get(origin);
+    if (refusal === undefined) {
+      refusal = addressRefusal(normalized, allow);
+      if (refusals.size >= MAX_REMEMBERED_ORIGINS) refusals.clear();
+      refusals.set(origin, refusal);
+    }
+    return refusal ?? { accepted: true, normalizedUrl: normalized };
+  };
+}
+
+function normalizeOrRefuse(url: string): string | Extract<UrlCheck, { accepted: false }> {
   let normalized: string | null;
   try {
     normalized = normalizeUrl(url.trim());
   } catch {
     normalized = null;
   }
-  if (normalized === null) {
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
-    return scheme && scheme !== 'http' && scheme !== 'https'
-      ? { accepted: false, reason: 'bad_scheme', message: `only http(s) URLs are ingested, not ${scheme}:` }
-      : { accepted: false, reason: 'bad_url', message: 'not an absolute http(s) URL' };
-  }
+  if (normalized !== null) return normalized;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
+  return scheme && scheme !== 'http' && scheme !== 'https'
+    ? { accepted: false, reason: 'bad_scheme', message: `only http(s) URLs are ingested, not ${scheme}:` }
+    : { accepted: false, reason: 'bad_url', message: 'not an absolute http(s) URL' };
+}
+
+function addressRefusal(normalized: string, allow: AllowList): Extract<UrlCheck, { accepted: false }> | null {
   try {
     checkUrl(normalized, allow);
   } catch (err) {
     if (err instanceof NewsworkerError) return { accepted: false, reason: err.reason, message: err.message };
     throw err;
   }
-  return { accepted: true, normalizedUrl: normalized };
+  return null;
 }
 
 /** checkUrlForQueue with the URL and, when accepted, its ingest job id. */

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { NewsworkerError } from '../errors.js';
 import type { AllowList, Fetcher } from '../fetch/index.js';
 import type { Store } from '../store/index.js';
-import { checkUrlForQueue } from '../../jobs/enqueue.js';
+import { urlCheckerForQueue } from '../../jobs/enqueue.js';
 import { ingestJobId } from '../../jobs/job-id.js';
 import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
 import { afterDeferral, cadenceAfterPoll, deferral } from './cadence.js';
@@ -92,11 +92,14 @@ class NewItemFilter {
   #fresh: Candidate[] = [];
   /** Listed URLs the store already has: remembered as seen, so the next poll does not ask again. */
   #stored: string[] = [];
+  readonly #check: ReturnType<typeof urlCheckerForQueue>;
 
   constructor(
     readonly sourceId: string,
     readonly deps: Pick<PollDeps, 'allow' | 'state' | 'store'>,
-  ) {}
+  ) {
+    this.#check = urlCheckerForQueue(deps.allow);
+  }
 
   /**
    * What the filter found, handed over once: the URLs listed are let go here, so that only what
@@ -114,7 +117,7 @@ class NewItemFilter {
   async add(batch: readonly Candidate[]): Promise<void> {
     const listed: Candidate[] = [];
     for (const c of batch) {
-      const check = checkUrlForQueue(c.url, this.deps.allow);
+      const check = this.#check(c.url);
       if (!check.accepted || this.#listed.has(check.normalizedUrl)) continue;
       this.#listed.add(check.normalizedUrl);
       listed.push(check.normalizedUrl === c.url ? c : { ...c, url: check.normalizedUrl });

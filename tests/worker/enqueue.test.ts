@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
 import { parseAllowList } from '../../src/fetch/index.js';
-import { enqueueUrls, validateUrl, type EnqueueOutcome } from '../../jobs/enqueue.js';
+import { checkUrlForQueue, enqueueUrls, urlCheckerForQueue, validateUrl, type EnqueueOutcome } from '../../jobs/enqueue.js';
 import { QUEUE, redisConnection } from '../../jobs/queues.js';
 import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
 import { openTestQueue, PUBLIC_STAND_IN, testSettings, TEST_REDIS_URL, type TestQueue } from '../helpers/worker-harness.js';
@@ -132,5 +132,33 @@ describe('enqueueUrls and jobs already under the same id', () => {
     for (const o of outcomes.flat()) expect(jobIdOf(o)).toBe(jobIdOf(first));
     expect(await q.queue.getJobState(jobIdOf(first))).toBe('waiting');
     expect(await q.queue.getWaitingCount()).toBe(1);
+  });
+});
+
+describe('urlCheckerForQueue', () => {
+  // In this order through one checker, so later URLs meet origins whose verdict it remembers.
+  const table: Array<[url: string, expected: string]> = [
+    ['http://127.0.0.2:8080/a?utm_source=x&id=1#top', 'http://127.0.0.2:8080/a?id=1'],
+    ['http://127.0.0.2:8080/b', 'http://127.0.0.2:8080/b'],
+    ['http://127.0.0.1:8080/a', 'blocked_address'],
+    ['http://127.0.0.1:8080/b', 'blocked_address'],
+    ['http://127.0.0.2:9090/c', 'http://127.0.0.2:9090/c'],
+    ['https://News.Example.com/x', 'https://news.example.com/x'],
+    ['https://user:pw@news.example.com/y', 'https://news.example.com/y'],
+    ['http://[::1]/z', 'blocked_address'],
+    ['http://10.1.2.3/private', 'blocked_address'],
+    ['http://0x7f.1/hex-loopback', 'blocked_address'],
+    ['ftp://news.example.com/file', 'bad_scheme'],
+    ['/relative/path', 'bad_url'],
+    ['  http://127.0.0.2:8080/spaced  ', 'http://127.0.0.2:8080/spaced'],
+  ];
+  const verdict = (c: ReturnType<typeof checkUrlForQueue>) => (c.accepted ? c.normalizedUrl : c.reason);
+
+  it('gives what checkUrlForQueue gives, URL by URL, while remembering origins', () => {
+    const check = urlCheckerForQueue(allow);
+    for (const [input, expected] of table) {
+      expect(verdict(check(input)), input).toBe(expected);
+      expect(check(input), input).toEqual(checkUrlForQueue(input, allow));
+    }
   });
 });
