@@ -75,7 +75,8 @@ class SqliteStore implements Store {
   }
 
   private upsertArticle(article: Article): SaveResult {
-    const existing = this.sql(`SELECT ${COLUMNS} FROM articles WHERE id = ?`).get(article.id) as Row | undefined;
+    // Three short columns decide; the whole row (text, html) is read only to archive an edited one.
+    const existing = this.sql('SELECT version, content_hash, duplicate_of FROM articles WHERE id = ?').get(article.id) as Row | undefined;
     if (existing === undefined) {
       const duplicateOf = this.findNearDuplicate(article) ?? article.duplicateOf;
       this.sql(`INSERT INTO articles (${COLUMNS}) VALUES (${PLACEHOLDERS})`).run(articleValues(article, 1, duplicateOf));
@@ -85,8 +86,9 @@ class SqliteStore implements Store {
     const version = Number(existing.version);
     const duplicateOf = (existing.duplicate_of as string | null) ?? null;
     if (existing.content_hash === article.contentHash) return { outcome: 'unchanged', version, duplicateOf };
+    const previous = this.sql(`SELECT ${COLUMNS} FROM articles WHERE id = ?`).get(article.id) as Row;
     this.sql('INSERT INTO article_versions (article_id, version, content_hash, article) VALUES (?, ?, ?, ?)').run(
-      article.id, version, existing.content_hash, JSON.stringify(rowToArticle(existing)),
+      article.id, version, existing.content_hash, JSON.stringify(rowToArticle(previous)),
     );
     const [, ...rest] = articleValues(article, version + 1, duplicateOf);
     this.sql(`UPDATE articles SET ${UPDATE_SET}, updated_at = ${NOW} WHERE id = ?`).run(...rest, article.id);
