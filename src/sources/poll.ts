@@ -53,11 +53,14 @@ export interface PollReport {
 }
 
 /**
- * Enqueued in slices, one at a time, so one huge sitemap does not become one huge Redis pipeline:
- * BullMQ makes a few KB of garbage per job, and slices in flight together raised the peak RSS of
- * a 50,000-URL poll by ~60 MB for no gain in time.
+ * Enqueued in slices, so one huge sitemap does not become one huge Redis pipeline: BullMQ makes
+ * a few KB of garbage per job, and all slices in flight together raised the peak RSS of a
+ * 50,000-URL poll by ~60 MB. Two in flight let Redis run one slice's scripts while this process
+ * builds the next: no change in RSS; on a loaded 2-core machine little change in time, with a
+ * free core up to half the enqueue time.
  */
 const ENQUEUE_CHUNK = 250;
+const ENQUEUE_IN_FLIGHT = 2;
 /**
  * Sitemap entries are skipped when their lastmod is older than the last complete poll less this
  * much: a CDN may have served that poll a sitemap minutes old, and clocks differ. The seen-set
@@ -146,22 +149,30 @@ class NewItemFilter {
 
 /**
  * Adds ingest jobs as enqueueUrls does (same name, data and job id), for URLs already validated
- * and known to be new. It skips enqueueUrls' per-URL job-state check: that check exists to requeue
- * a URL whose earlier job finished, which for the poller means the URL was already handled, and
- * it costs a scan of the wait list per URL, too much for a 50,000-URL sitemap.
+ * and known to be new. It skips enqueueUrls' clearing of finished jobs (one HGET per URL): a
+ * finished job means the URL was already handled, and the poller's URLs are those it never
+ * queued and the store does not have.
  */
 async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly Candidate[], source: SourceConfig): Promise<void> {
   const enqueuedAt = new Date().toISOString();
   const origin = `source:${source.id}`;
-  for (let i = 0; i < chosen.length; i += ENQUEUE_CHUNK) {
-    await queue.addBulk(
-      chosen.slice(i, i + ENQUEUE_CHUNK).map((c) => ({
-        name: 'ingest',
-        data: { url: c.url, origin, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null }, enqueuedAt },
-        opts: { jobId: ingestJobId(c.url) },
-      })),
-    );
-  }
+  let next = 0;
+  // Each lane takes the next slice when its last one is in; slices reach Redis in their order
+  // (one connection, pipelines written as they are taken), so the wait list stays newest first.
+  const lane = async () => {
+    while (next < chosen.length) {
+      const slice = chosen.slice(next, next + ENQUEUE_CHUNK);
+      next += ENQUEUE_CHUNK;
+      await queue.addBulk(
+        slice.map((c) => ({
+          name: 'ingest',
+          data: { url: c.url, origin, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null }, enqueuedAt },
+          opts: { jobId: ingestJobId(c.url) },
+        })),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: ENQUEUE_IN_FLIGHT }, lane));
 }
 
 export async function pollSource(source: SourceConfig, deps: PollDeps, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollReport> {

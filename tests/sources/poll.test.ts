@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pollSource } from '../../src/sources/index.js';
+import { ingestJobId } from '../../jobs/job-id.js';
 import { atom, ENTITY_BOMB, jsonFeed, rdf, rss, sitemapIndex, urlset, type Entry, type Item } from './fixtures.js';
 import { pollHarness, type PollHarness } from './harness.js';
 
@@ -168,6 +169,10 @@ describe('sitemaps', () => {
     const jobs = await h.queuedJobs();
     expect(jobs.find((j) => j.url === h.server.url('/big/0'))?.hints).toEqual({ title: `T0 ${pad}`, publishedAt: at(0), language: 'en' });
     expect(jobs.length).toBe(count - 2);
+    // The worker takes the wait list from its tail (jobs are pushed at its head): newest first,
+    // across slices added two at a time.
+    const takeOrder = (await h.redis.lrange(h.ingestQueue.toKey('wait'), 0, -1)).reverse();
+    expect(takeOrder).toEqual(expected.map(ingestJobId));
   });
 
   it('detects a sitemap when the source does not say its kind', async () => {
