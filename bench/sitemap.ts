@@ -20,7 +20,8 @@ import { Redis } from 'ioredis';
 import { createFetcher, parseAllowList } from '../src/fetch/index.js';
 import { parseSitemapDocument, pollSource, sourceSchema, SourceStateStore } from '../src/sources/index.js';
 import { openStore } from '../src/store/index.js';
-import { QUEUE } from '../jobs/queues.js';
+import { loadSettings } from '../src/config/settings.js';
+import { QUEUE, queueOptions } from '../jobs/queues.js';
 import type { IngestJobData } from '../jobs/ingest-job.js';
 import { startLocalServer } from '../tests/helpers/local-server.js';
 import { childScript, runtimeNote } from './lib/runtime.js';
@@ -79,7 +80,8 @@ async function bench(count: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'newsworker-bench-'));
   const store = await openStore(join(dir, 'bench.db'));
   const fetcher = createFetcher({ allowCidrs: ['127.0.0.2/32'] });
-  const ingestQueue = new Queue<IngestJobData>(QUEUE.ingest, { connection: redis, prefix });
+  // The service's queue options (attempts, backoff, removal ages), so each job carries what it does in production.
+  const ingestQueue = new Queue<IngestJobData>(QUEUE.ingest, queueOptions(redis, { ...loadSettings({}), redisUrl, queuePrefix: prefix }));
   await ingestQueue.waitUntilReady();
   const deps = { fetcher, state: new SourceStateStore(redis, { prefix }), ingestQueue, allow: parseAllowList(['127.0.0.2/32']), store };
   const source = sourceSchema.parse({ id: 'bench', url: `${server.origin}/news-sitemap.xml`, kind: 'sitemap', maxItems: 50_000 });
