@@ -19,13 +19,14 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { parseAllowList } from '../src/fetch/index.js';
 import { extractArticle } from '../src/pipeline/index.js';
+import { packageRoot } from '../src/config/paths.js';
+import { childScript, runtimeNote } from './lib/runtime.js';
 import { openStore } from '../src/store/index.js';
 import { enqueueUrls } from '../jobs/enqueue.js';
 import type { IngestJobData, IngestJobResult } from '../jobs/ingest-job.js';
@@ -33,7 +34,7 @@ import { QUEUE, queueOptions, redisConnection } from '../jobs/queues.js';
 import { loadPages } from './lib/dataset.js';
 import { deleteKeysUnder } from '../tests/helpers/worker-harness.js';
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PROJECT_ROOT = packageRoot();
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://newsworker:newsworker@127.0.0.1:5432/newsworker_test';
 const CONTENT_TYPE = 'text/html; charset=utf-8';
@@ -184,7 +185,7 @@ async function endToEnd(backend: Backend, origin: string, baseline: Baseline): P
   const queue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(redis, { redisUrl: REDIS_URL, queuePrefix: prefix, attempts: 3, backoffMs: 200 }));
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the worker, written when it exits.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(PROJECT_ROOT, 'src/cli/run.ts'), 'worker', '--concurrency', String(CONCURRENCY)], {
+  const child = spawn(process.execPath, [...profile, ...childScript(import.meta.url, '../src/cli/run.ts'), 'worker', '--concurrency', String(CONCURRENCY)], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env, REDIS_URL, DATABASE_URL: db.url, NEWSWORKER_QUEUE_PREFIX: prefix, NEWSWORKER_ALLOW_CIDRS: '127.0.0.1/32',
@@ -332,6 +333,7 @@ function report(rows: readonly Row[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   for (const line of [header, ...table]) console.log(line.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
   console.log('ratio: URLs finished per second end to end / pages per second through extractArticle alone (same page mix)');
+  console.log(`runtime: ${runtimeNote(import.meta.url)}`);
   console.log(
     'extract share: the worker\'s own extract timings summed over the wall time; with extraction inline this is the share of the ' +
       'time spent extracting, with extraction in other threads it also counts waiting for them (and can pass 100%)',
