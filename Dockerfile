@@ -21,5 +21,6 @@ COPY config ./config
 RUN groupadd --system newsworker && useradd --system --gid newsworker --home /app newsworker \
   && mkdir -p /app/data && chown newsworker:newsworker /app/data
 USER newsworker
-ENTRYPOINT ["node", "bin/newsworker.js"]
+# V8 flags: see src/config/node-flags.ts.
+ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/newsworker.js"]
 CMD ["worker"]

@@ -25,6 +25,7 @@ import { Queue } from 'bullmq';
 import pg from 'pg';
 import { parseAllowList } from '../src/fetch/index.js';
 import { extractArticle } from '../src/pipeline/index.js';
+import { SERVICE_NODE_FLAGS } from '../src/config/node-flags.js';
 import { packageRoot } from '../src/config/paths.js';
 import { childScript, runtimeNote } from './lib/runtime.js';
 import { openStore } from '../src/store/index.js';
@@ -184,8 +185,12 @@ async function endToEnd(backend: Backend, origin: string, baseline: Baseline): P
   const redis = redisConnection(REDIS_URL);
   const queue = new Queue<IngestJobData, IngestJobResult>(QUEUE.ingest, queueOptions(redis, { redisUrl: REDIS_URL, queuePrefix: prefix, attempts: 3, backoffMs: 200 }));
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the worker, written when it exits.
+  // The worker runs with the service's V8 flags; BENCH_WORKER_NODE_FLAGS (space-separated, may be
+  // empty) replaces them, to try other settings.
+  const flagsOverride = process.env.BENCH_WORKER_NODE_FLAGS;
+  const nodeFlags = flagsOverride === undefined ? SERVICE_NODE_FLAGS : flagsOverride.split(/\s+/).filter((f) => f !== '');
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, ...childScript(import.meta.url, '../src/cli/run.ts'), 'worker', '--concurrency', String(CONCURRENCY)], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, ...childScript(import.meta.url, '../src/cli/run.ts'), 'worker', '--concurrency', String(CONCURRENCY)], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env, REDIS_URL, DATABASE_URL: db.url, NEWSWORKER_QUEUE_PREFIX: prefix, NEWSWORKER_ALLOW_CIDRS: '127.0.0.1/32',

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVICE_NODE_FLAGS } from '../../src/config/node-flags.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -67,6 +68,13 @@ describe('Dockerfile', () => {
   it('installs from the lock file and ships the site rules', () => {
     expect(dockerfile).toMatch(/npm ci/);
     expect(dockerfile).toMatch(/COPY config \.\/config/);
-    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/newsworker\.js"\]/);
+  });
+
+  it('runs node with the service\'s V8 flags, as npm start does', () => {
+    const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+    expect(entrypoint, 'an exec-form ENTRYPOINT').toBeDefined();
+    expect(JSON.parse(entrypoint!)).toEqual(['node', ...SERVICE_NODE_FLAGS, 'bin/newsworker.js']);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(manifest.scripts['start']).toBe(['node', ...SERVICE_NODE_FLAGS, 'bin/newsworker.js', 'start'].join(' '));
   });
 });
