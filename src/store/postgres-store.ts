@@ -27,6 +27,8 @@ type Row = Record<string, unknown>;
 
 const COLUMNS = ARTICLE_COLUMNS.join(', ');
 const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+/** URLs per storedUrls query (one array parameter each). */
+const STORED_URLS_CHUNK = 1000;
 /** Written once per job and read before each fetch: named, so each connection plans them once. */
 const RECORD_ATTEMPT = `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${placeholders(11)})`;
 
@@ -84,6 +86,26 @@ class PostgresStore implements Store {
       [url],
     );
     return row === undefined ? null : rowToArticle(row);
+  }
+
+  async storedUrls(urls: readonly string[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < urls.length; i += STORED_URLS_CHUNK) {
+      const chunk = urls.slice(i, i + STORED_URLS_CHUNK);
+      // One text[] parameter: the same statement for any chunk size, and a bitmap OR of the url
+      // and canonical_url indexes. A row may match through either column, so both come back and
+      // only the given URLs among them count.
+      const rows = await this.query(
+        'storedUrls',
+        'SELECT url, canonical_url FROM articles WHERE url = ANY($1::text[]) OR canonical_url = ANY($1::text[])',
+        [chunk],
+      );
+      const given = new Set(chunk);
+      for (const row of rows) {
+        for (const value of [row.url, row.canonical_url]) if (typeof value === 'string' && given.has(value)) stored.add(value);
+      }
+    }
+    return stored;
   }
 
   async listArticles(query: ArticleQuery): Promise<ArticlePage> {

@@ -24,6 +24,8 @@ type Row = Record<string, unknown>;
 
 const COLUMNS = ARTICLE_COLUMNS.join(', ');
 const PLACEHOLDERS = ARTICLE_COLUMNS.map(() => '?').join(', ');
+/** URLs per storedUrls query: bounds the JSON text built and parsed at once. */
+const STORED_URLS_CHUNK = 1000;
 const UPDATE_SET = ARTICLE_COLUMNS.slice(1).map((column) => `${column} = ?`).join(', ');
 
 export async function openSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
@@ -139,6 +141,23 @@ class SqliteStore implements Store {
         `SELECT ${COLUMNS} FROM articles WHERE url = ? OR canonical_url = ? ORDER BY url = ? DESC, seq LIMIT 1`,
       ).get(url, url, url) as Row | undefined;
       return row === undefined ? null : rowToArticle(row);
+    });
+  }
+
+  async storedUrls(urls: readonly string[]): Promise<Set<string>> {
+    return this.run('storedUrls', () => {
+      // One JSON array parameter per chunk: a single prepared statement whatever the chunk's size,
+      // and each URL still answered through the url and canonical_url indexes.
+      const statement = this.sql(
+        `SELECT value FROM json_each(?) AS given
+         WHERE EXISTS (SELECT 1 FROM articles WHERE url = given.value)
+            OR EXISTS (SELECT 1 FROM articles WHERE canonical_url = given.value)`,
+      ).pluck();
+      const stored = new Set<string>();
+      for (let i = 0; i < urls.length; i += STORED_URLS_CHUNK) {
+        for (const url of statement.all(JSON.stringify(urls.slice(i, i + STORED_URLS_CHUNK))) as string[]) stored.add(url);
+      }
+      return stored;
     });
   }
 

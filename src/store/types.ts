@@ -132,6 +132,12 @@ export interface Store {
   saveArticle(article: Article, raw?: RawPageInput, attempt?: SavedAttempt): Promise<SaveResult>;
   getArticle(id: string): Promise<Article | null>;
   getArticleByUrl(url: string): Promise<Article | null>;
+  /**
+   * Which of `urls` getArticleByUrl would find: those stored as an article's `url` or
+   * `canonical_url`, compared exactly as given (no normalization). One query per chunk of URLs,
+   * for callers checking thousands at once (a sitemap's).
+   */
+  storedUrls(urls: readonly string[]): Promise<Set<string>>;
   listArticles(query: ArticleQuery): Promise<ArticlePage>;
   /** Every version of an article, oldest first, the current one last; `[]` for an unknown id. */
   listVersions(id: string): Promise<ArticleVersion[]>;
