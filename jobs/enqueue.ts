@@ -113,9 +113,10 @@ export async function enqueueUrls(
  * a retry after a failure) would be reported as queued and never fetched. Only finished jobs are
  * removed; a waiting, delayed or running job still absorbs the duplicate. Two callers racing here
  * still end with one job: a remove of the other's fresh job is followed by an add of the same id,
- * and a job already running is locked, so its remove is a no-op.
+ * and a job already running is locked, so its remove is a no-op. The feed poller calls it too, per
+ * slice it queues: a URL it never listed may have a finished job from another source or the API.
  */
-async function clearFinishedJobs(queue: Queue<IngestJobData, IngestJobResult>, jobIds: readonly string[]): Promise<void> {
+export async function clearFinishedJobs(queue: Queue<IngestJobData, IngestJobResult>, jobIds: readonly string[]): Promise<void> {
   const ids = [...new Set(jobIds)];
   if (ids.length === 0) return;
   // The job's own record says whether it finished (constant time; getJobState would search the

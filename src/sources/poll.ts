@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { NewsworkerError } from '../errors.js';
 import type { AllowList, Fetcher } from '../fetch/index.js';
 import type { Store } from '../store/index.js';
-import { urlCheckerForQueue } from '../../jobs/enqueue.js';
+import { clearFinishedJobs, urlCheckerForQueue } from '../../jobs/enqueue.js';
 import { ingestJobId } from '../../jobs/job-id.js';
 import type { IngestJobData, IngestJobResult } from '../../jobs/ingest-job.js';
 import { afterDeferral, cadenceAfterPoll, deferral } from './cadence.js';
@@ -23,8 +23,8 @@ export interface PollDeps {
   state: SourceStateStore;
   ingestQueue: Queue<IngestJobData, IngestJobResult>;
   allow: AllowList;
-  /** URLs already stored as articles are not queued again. */
-  store?: Pick<Store, 'getArticleByUrl'>;
+  /** URLs already stored as articles (fetched or canonical URL) are not queued again. */
+  store?: Pick<Store, 'storedUrls'>;
   feedMaxBytes?: number;
   waitForHost?: (url: string, signal?: AbortSignal) => Promise<void>;
   logger?: Logger;
@@ -68,9 +68,6 @@ const ENQUEUE_IN_FLIGHT = 2;
  * keeps the overlap from queueing anything twice.
  */
 export const LASTMOD_GRACE_MS = 60 * 60 * 1000;
-
-/** Store lookups in flight at once (PostgreSQL round trips). */
-const LOOKUP_CONCURRENCY = 32;
 
 function emptyReport(source: SourceConfig, status: PollReport['status']): PollReport {
   return { sourceId: source.id, status, reason: null, message: null, retryable: false, kind: null, documents: 0, found: 0, fresh: 0, enqueued: 0, urls: [], truncated: false, timings: { collectMs: 0, filterMs: 0, enqueueMs: 0 } };
@@ -136,41 +133,52 @@ class NewItemFilter {
         j++;
       }
     }
-    const store = this.deps.store;
-    for (let i = 0; i < unseen.length; i += LOOKUP_CONCURRENCY) {
-      const slice = unseen.slice(i, i + LOOKUP_CONCURRENCY);
-      const found = store === undefined ? [] : await Promise.all(slice.map((c) => store.getArticleByUrl(c.url)));
-      slice.forEach((c, k) => {
-        if ((found[k] ?? null) === null) this.#fresh.push(c);
-        else this.#stored.push(c.url);
-      });
+    // One batch question per batch listed: asked URL by URL, 50,000 lookups took 8.7 s on
+    // PostgreSQL against an empty table.
+    const stored = unseen.length === 0 || this.deps.store === undefined ? null : await this.deps.store.storedUrls(unseen.map((c) => c.url));
+    for (const c of unseen) {
+      if (stored?.has(c.url)) this.#stored.push(c.url);
+      else this.#fresh.push(c);
     }
   }
 }
 
 /**
- * Adds ingest jobs as enqueueUrls does (same name, data and job id), for URLs already validated
- * and known to be new. It skips enqueueUrls' clearing of finished jobs (one HGET per URL): a
- * finished job means the URL was already handled, and the poller's URLs are those it never
- * queued and the store does not have.
+ * Adds ingest jobs as enqueueUrls does (same name, data and job id, finished jobs cleared first),
+ * for URLs already validated and known to be new to this source. New to this source is not new to
+ * the queue: another source or the API may have queued the URL, and its job, if it failed (kept 7
+ * days) or completed without an article (kept a day), would absorb the add; the poll would then
+ * report the URL queued and mark it seen, and nothing would ever fetch it.
  */
 async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly Candidate[], source: SourceConfig): Promise<void> {
   const enqueuedAt = new Date().toISOString();
   const origin = `source:${source.id}`;
   let next = 0;
+  /** Settles when the previous slice's addBulk has been called. */
+  let previousAdded = Promise.resolve();
   // Each lane takes the next slice when its last one is in; slices reach Redis in their order
   // (one connection, pipelines written as they are taken), so the wait list stays newest first.
+  // A slice whose clearing had jobs to remove is done later than the next one's: it waits for its
+  // turn to add. If a slice fails, the slices after it never get their turn: the poll has failed.
   const lane = async () => {
     while (next < chosen.length) {
       const slice = chosen.slice(next, next + ENQUEUE_CHUNK);
       next += ENQUEUE_CHUNK;
-      await queue.addBulk(
-        slice.map((c) => ({
+      const jobIds = slice.map((c) => ingestJobId(c.url));
+      const turn = previousAdded;
+      let added!: () => void;
+      previousAdded = new Promise((resolve) => (added = resolve));
+      await clearFinishedJobs(queue, jobIds);
+      await turn;
+      const adding = queue.addBulk(
+        slice.map((c, i) => ({
           name: 'ingest',
           data: { url: c.url, origin, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null }, enqueuedAt },
-          opts: { jobId: ingestJobId(c.url) },
+          opts: { jobId: jobIds[i]! },
         })),
       );
+      added();
+      await adding;
     }
   };
   await Promise.all(Array.from({ length: ENQUEUE_IN_FLIGHT }, lane));
