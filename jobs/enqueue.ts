@@ -120,16 +120,27 @@ export async function clearFinishedJobs(queue: Queue<IngestJobData, IngestJobRes
   const ids = [...new Set(jobIds)];
   if (ids.length === 0) return;
   // The job's own record says whether it finished (constant time; getJobState would search the
-  // waiting list, which grows with the queue). One field of each, in one round trip: reading
-  // whole jobs one by one cost more than the removes it decides.
+  // waiting list, which grows with the queue). One script for all of them, in one round trip:
+  // reading whole jobs one by one cost more than the removes it decides, and a pipeline of one
+  // HGET per job cost the client ~300 ms of CPU per 50,000 ids (a poll's), the script ~90.
   const client = await queue.getBackend().client;
-  const reads = client.pipeline();
-  for (const id of ids) reads.runCommand('hget', [queue.toKey(id), 'finishedOn']);
-  const replies = (await reads.exec()) ?? [];
-  const finished = ids.filter((_, i) => {
-    const [err, finishedOn] = replies[i] ?? [new Error('no reply to HGET finishedOn'), null];
-    if (err !== null) throw err;
-    return finishedOn !== null;
-  });
+  if (!scriptClients.has(client)) {
+    client.defineCommand(FINISHED_JOBS_SCRIPT, { numberOfKeys: 1, lua: FINISHED_JOBS_LUA, readOnly: true });
+    scriptClients.add(client);
+  }
+  // The key prefix is the one key declared, as BullMQ's own scripts do: every job key shares its
+  // `{…}` hash tag, so the script stays on one Redis Cluster slot.
+  const finished = (await client.runCommand(FINISHED_JOBS_SCRIPT, [queue.toKey(''), ...ids])) as string[];
   await Promise.all(finished.map((id) => queue.remove(id)));
 }
+
+const FINISHED_JOBS_SCRIPT = 'newsworkerFinishedJobs';
+/** ARGV: job ids; returns those whose job hash has `finishedOn`. */
+const FINISHED_JOBS_LUA = `
+local finished = {}
+for _, id in ipairs(ARGV) do
+  if redis.call('HEXISTS', KEYS[1] .. id, 'finishedOn') == 1 then finished[#finished + 1] = id end
+end
+return finished`;
+/** Clients the script is defined on (a queue's client lives as long as the queue). */
+const scriptClients = new WeakSet<object>();
