@@ -153,6 +153,17 @@ class NewItemFilter {
 async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly Candidate[], source: SourceConfig): Promise<void> {
   const enqueuedAt = new Date().toISOString();
   const origin = `source:${source.id}`;
+  const sliceCount = Math.ceil(chosen.length / ENQUEUE_CHUNK);
+  const jobIds = (k: number) => chosen.slice(k * ENQUEUE_CHUNK, (k + 1) * ENQUEUE_CHUNK).map((c) => ingestJobId(c.url));
+  // A slice's clearing is started when the slice ENQUEUE_IN_FLIGHT before it is taken, so a lane
+  // seldom waits for a round trip of its own before adding.
+  const clearing = new Map<number, Promise<void>>();
+  const startClearing = (k: number) => {
+    if (k >= sliceCount || clearing.has(k)) return;
+    const cleared = clearFinishedJobs(queue, jobIds(k));
+    cleared.catch(() => {}); // awaited when its slice is taken; a poll failing before then drops it
+    clearing.set(k, cleared);
+  };
   let next = 0;
   /** Settles when the previous slice's addBulk has been called. */
   let previousAdded = Promise.resolve();
@@ -161,20 +172,22 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
   // A slice whose clearing had jobs to remove is done later than the next one's: it waits for its
   // turn to add. If a slice fails, the slices after it never get their turn: the poll has failed.
   const lane = async () => {
-    while (next < chosen.length) {
-      const slice = chosen.slice(next, next + ENQUEUE_CHUNK);
-      next += ENQUEUE_CHUNK;
-      const jobIds = slice.map((c) => ingestJobId(c.url));
+    while (next < sliceCount) {
+      const k = next++;
+      startClearing(k);
+      startClearing(k + ENQUEUE_IN_FLIGHT);
+      const cleared = clearing.get(k)!;
+      clearing.delete(k);
       const turn = previousAdded;
       let added!: () => void;
       previousAdded = new Promise((resolve) => (added = resolve));
-      await clearFinishedJobs(queue, jobIds);
+      await cleared;
       await turn;
       const adding = queue.addBulk(
-        slice.map((c, i) => ({
+        chosen.slice(k * ENQUEUE_CHUNK, (k + 1) * ENQUEUE_CHUNK).map((c) => ({
           name: 'ingest',
           data: { url: c.url, origin, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null }, enqueuedAt },
-          opts: { jobId: jobIds[i]! },
+          opts: { jobId: ingestJobId(c.url) },
         })),
       );
       added();
