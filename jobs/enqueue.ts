@@ -125,11 +125,12 @@ export async function clearFinishedJobs(queue: Queue<IngestJobData, IngestJobRes
   // HGET per job cost the client ~300 ms of CPU per 50,000 ids (a poll's), the script ~90.
   const client = await queue.getBackend().client;
   if (!scriptClients.has(client)) {
-    client.defineCommand(FINISHED_JOBS_SCRIPT, { numberOfKeys: 1, lua: FINISHED_JOBS_LUA, readOnly: true });
+    client.defineCommand(FINISHED_JOBS_SCRIPT, { numberOfKeys: 1, lua: FINISHED_JOBS_LUA });
     scriptClients.add(client);
   }
-  // The key prefix is the one key declared, as BullMQ's own scripts do: every job key shares its
-  // `{…}` hash tag, so the script stays on one Redis Cluster slot.
+  // The key prefix is the one key declared, as BullMQ's own scripts do: on a Redis Cluster the queue
+  // prefix carries a `{…}` hash tag (BullMQ requires it there), so every job key is on its slot.
+  // Not marked read-only: a replica read could miss a job that has just finished.
   const finished = (await client.runCommand(FINISHED_JOBS_SCRIPT, [queue.toKey(''), ...ids])) as string[];
   await Promise.all(finished.map((id) => queue.remove(id)));
 }

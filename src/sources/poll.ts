@@ -170,9 +170,11 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
   // Each lane takes the next slice when its last one is in; slices reach Redis in their order
   // (one connection, pipelines written as they are taken), so the wait list stays newest first.
   // A slice whose clearing had jobs to remove is done later than the next one's: it waits for its
-  // turn to add. If a slice fails, the slices after it never get their turn: the poll has failed.
+  // turn to add. Once a slice fails the lanes stop taking slices and starting adds: the poll has
+  // failed, and a URL queued after that would be neither reported nor marked seen.
+  let failed = false;
   const lane = async () => {
-    while (next < sliceCount) {
+    while (next < sliceCount && !failed) {
       const k = next++;
       startClearing(k);
       startClearing(k + ENQUEUE_IN_FLIGHT);
@@ -181,8 +183,14 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
       const turn = previousAdded;
       let added!: () => void;
       previousAdded = new Promise((resolve) => (added = resolve));
-      await cleared;
-      await turn;
+      try {
+        await cleared;
+        await turn;
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+      if (failed) return;
       const adding = queue.addBulk(
         chosen.slice(k * ENQUEUE_CHUNK, (k + 1) * ENQUEUE_CHUNK).map((c) => ({
           name: 'ingest',
@@ -191,7 +199,10 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
         })),
       );
       added();
-      await adding;
+      await adding.catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
     }
   };
   await Promise.all(Array.from({ length: ENQUEUE_IN_FLIGHT }, lane));
