@@ -2,14 +2,16 @@
  * Stage 2, parse: text to a DOM of domhandler nodes, the tree cheerio itself works on.
  *
  * The tree is built by htmlparser2's tokenizer feeding domhandler, which is what cheerio's
- * htmlparser2 backend does (parse5 parsed the shared dataset at about 75 pages/s against 550;
- * the speed target of >= 300 pages/s leaves no room for it). htmlparser2 is forgiving enough for
- * the tag soup of news sites.
+ * htmlparser2 backend does. package.json pins htmlparser2 to the version cheerio depends on, so
+ * there is one parser: the page's tree and the fragments a site rule builds through `$` come out of
+ * the same one (htmlparser2 12 builds a different tree from some markup: `<!-- a --!>`, nested
+ * headings and links, `<image>`). parse5 parsed the shared dataset at about 75 pages/s against 550,
+ * and the speed target of >= 300 pages/s leaves no room for it. htmlparser2 is forgiving enough
+ * for the tag soup of news sites.
  *
  * The cheerio API over that tree is made only when a stage asks for `$` (site rules select with
- * CSS): the generic stages walk the nodes directly, and `cheerio.load` on a string cost half the
- * parse again on the dataset (bench:extract, "cheerio.load (parse only)" beside ours), mostly in
- * the garbage of the wrappers it sets up per call. `load(document)` on a parsed tree is cheap.
+ * CSS): the generic stages walk the nodes directly and never need it. `load(document)` on a parsed
+ * tree costs microseconds.
  */
 import { load, type CheerioAPI } from 'cheerio';
 import { DomHandler, type Document } from 'domhandler';
