@@ -154,15 +154,16 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
   const enqueuedAt = new Date().toISOString();
   const origin = `source:${source.id}`;
   const sliceCount = Math.ceil(chosen.length / ENQUEUE_CHUNK);
-  const jobIds = (k: number) => chosen.slice(k * ENQUEUE_CHUNK, (k + 1) * ENQUEUE_CHUNK).map((c) => ingestJobId(c.url));
-  // A slice's clearing is started when the slice ENQUEUE_IN_FLIGHT before it is taken, so a lane
-  // seldom waits for a round trip of its own before adding.
-  const clearing = new Map<number, Promise<void>>();
+  // A slice's items and job ids are taken once, when its clearing is started: ENQUEUE_IN_FLIGHT
+  // slices before it is added, so a lane seldom waits for a round trip of its own before adding.
+  const pending = new Map<number, { items: readonly Candidate[]; jobIds: string[]; cleared: Promise<void> }>();
   const startClearing = (k: number) => {
-    if (k >= sliceCount || clearing.has(k)) return;
-    const cleared = clearFinishedJobs(queue, jobIds(k));
+    if (k >= sliceCount || pending.has(k)) return;
+    const items = chosen.slice(k * ENQUEUE_CHUNK, (k + 1) * ENQUEUE_CHUNK);
+    const jobIds = items.map((c) => ingestJobId(c.url));
+    const cleared = clearFinishedJobs(queue, jobIds);
     cleared.catch(() => {}); // awaited when its slice is taken; a poll failing before then drops it
-    clearing.set(k, cleared);
+    pending.set(k, { items, jobIds, cleared });
   };
   let next = 0;
   /** Settles when the previous slice's addBulk has been called. */
@@ -178,8 +179,8 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
       const k = next++;
       startClearing(k);
       startClearing(k + ENQUEUE_IN_FLIGHT);
-      const cleared = clearing.get(k)!;
-      clearing.delete(k);
+      const { items, jobIds, cleared } = pending.get(k)!;
+      pending.delete(k);
       const turn = previousAdded;
       let added!: () => void;
       previousAdded = new Promise((resolve) => (added = resolve));
@@ -192,10 +193,10 @@ async function queueForIngest(queue: PollDeps['ingestQueue'], chosen: readonly C
       }
       if (failed) return;
       const adding = queue.addBulk(
-        chosen.slice(k * ENQUEUE_CHUNK, (k + 1) * ENQUEUE_CHUNK).map((c) => ({
+        items.map((c, i) => ({
           name: 'ingest',
           data: { url: c.url, origin, hints: { title: c.title, publishedAt: c.publishedAt, language: c.language ?? source.language ?? null }, enqueuedAt },
-          opts: { jobId: ingestJobId(c.url) },
+          opts: { jobId: jobIds[i]! },
         })),
       );
       added();

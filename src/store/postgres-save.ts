@@ -18,7 +18,7 @@
  */
 import type pg from 'pg';
 import type { Article } from '../article.js';
-import { ARTICLE_COLUMNS, articleValues, rowToArticle, type StoredRawPage } from './codec.js';
+import { ARTICLE_COLUMNS, ATTEMPT_COLUMNS, articleValues, rowToArticle, type StoredRawPage } from './codec.js';
 import { StoreError } from './errors.js';
 import { firstNearDuplicate, simhashBands } from './simhash.js';
 import type { SaveResult, SavedAttempt } from './types.js';
@@ -26,8 +26,9 @@ import type { SaveResult, SavedAttempt } from './types.js';
 type Row = Record<string, unknown>;
 type Client = pg.PoolClient;
 
-const COLUMNS = ARTICLE_COLUMNS.join(', ');
-const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+export const COLUMNS = ARTICLE_COLUMNS.join(', ');
+/** `$from, $from+1, ...`: `count` PostgreSQL parameters. */
+export const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
 const ARTICLE_PARAMS = ARTICLE_COLUMNS.length;
 
 /** Raw-page values after `from - 1` other parameters, typed (they feed an INSERT ... SELECT). */
@@ -50,14 +51,14 @@ function rawParams(raw: StoredRawPage): unknown[] {
   return [raw.url, raw.body, raw.encoding, raw.byteLength, raw.headers, raw.fetchedAt, raw.fetchedInstant];
 }
 
-/** The saved attempt's values, in ATTEMPT_INSERT's order after status, reason and article_id. */
+/** The saved attempt's values, in ATTEMPT_COLUMNS' order less status, reason and article_id (given as SQL). */
 function attemptParams(attempt: SavedAttempt): unknown[] {
   return [
     attempt.url, attempt.jobId ?? null, attempt.httpStatus ?? null, attempt.attempt, attempt.timings.fetchMs ?? null,
     attempt.timings.extractMs ?? null, attempt.timings.totalMs ?? null, attempt.at,
   ];
 }
-const ATTEMPT_INSERT = `INSERT INTO attempts (url, job_id, status, reason, http_status, article_id, attempt, fetch_ms, extract_ms, total_ms, at)`;
+const ATTEMPT_INSERT = `INSERT INTO attempts (${ATTEMPT_COLUMNS})`;
 /** Attempt values after `from - 1` other parameters, for an outcome and article id given as SQL. */
 const ATTEMPT_VALUES = (from: number, reason: string, articleId: string): string =>
   `$${from}::text, $${from + 1}::text, 'ok', ${reason}, $${from + 2}::integer, ${articleId}, $${from + 3}::integer,

@@ -9,14 +9,14 @@
 import pg from 'pg';
 import type { Article } from '../article.js';
 import {
-  ARTICLE_COLUMNS, ATTEMPT_COLUMNS, ITERATION_BATCH, attemptValues, checkQuery, decodeCursor, decodeRawPage,
+  ATTEMPT_COLUMNS, ITERATION_BATCH, attemptValues, checkQuery, decodeCursor, decodeRawPage,
   encodeCursor, encodeRawPage, normalizeInstant, rowToArticle, rowToAttempt,
 } from './codec.js';
 import { StoreError, toStoreError } from './errors.js';
 import { isSearchable } from './fts-query.js';
 import { ACCEPT_BATCH, OPEN_OUTBOX, OUTBOX_COLUMNS, SETTLE_OUTBOX, acceptStatement, acceptValues, rowToOutboxEntry } from './outbox.js';
 import { openPool, runQuery, runTransaction, type Client } from './postgres-pool.js';
-import { saveArticle as saveArticleRow } from './postgres-save.js';
+import { COLUMNS, placeholders, saveArticle as saveArticleRow } from './postgres-save.js';
 import { DEFAULT_NEAR_DUPLICATE_DISTANCE, simhashBands } from './simhash.js';
 import type {
   ArticlePage, ArticleQuery, ArticleVersion, Attempt, AttemptInput, OutboxEntry, OutboxInput, RawPage, RawPageFilter,
@@ -25,8 +25,6 @@ import type {
 
 type Row = Record<string, unknown>;
 
-const COLUMNS = ARTICLE_COLUMNS.join(', ');
-const placeholders = (count: number, from = 1): string => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
 /** URLs per storedUrls query (one array parameter each). */
 const STORED_URLS_CHUNK = 1000;
 /** Written once per job and read before each fetch: named, so each connection plans them once. */

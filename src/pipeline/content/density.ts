@@ -78,13 +78,14 @@ const ANCHOR_TAGS: ReadonlySet<string> = new Set(['h1', 'main']);
 /** How strongly class, id and role say an element is not the article. */
 type Hint = 'none' | 'layout' | 'unlikely';
 
-export function unlikelyHint(el: Element, tag: string, byClass?: Map<string, Hint>): Hint {
+/** `byClass`: the hints of class attributes seen so far on this page. */
+function unlikelyHint(el: Element, tag: string, byClass: Map<string, Hint>): Hint {
   if (PROTECTED_TAGS.has(tag)) return 'none';
   const role = attr(el, 'role');
   if (role !== null && UNLIKELY_ROLES.has(role.toLowerCase())) return 'unlikely';
   // A page repeats a few classes on hundreds of elements: the hint of a class alone is looked up once.
   const cls = el.attribs['class'];
-  if (byClass === undefined || cls === undefined || el.attribs['id'] !== undefined) return hintOf(classAndId(el));
+  if (cls === undefined || el.attribs['id'] !== undefined) return hintOf(classAndId(el));
   let hint = byClass.get(cls);
   if (hint === undefined) {
     hint = hintOf(classAndId(el));
