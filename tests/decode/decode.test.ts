@@ -173,6 +173,8 @@ describe('decodeInput: refused inputs', () => {
     { name: 'a UTF-8 BOM and nothing else', input: Buffer.from([0xef, 0xbb, 0xbf]), reason: 'empty_input' },
     { name: 'binary (a PNG)', input: png, reason: 'binary_input' },
     { name: 'NUL-padded text', input: Buffer.from('a\0b\0c\0d\0'.repeat(100)), reason: 'binary_input' },
+    // Longer than the sample the check reads: judged by its start, as binary bodies show from their first bytes.
+    { name: 'binary of 1 MB', input: Buffer.concat(Array.from({ length: 500 }, () => png)), reason: 'binary_input' },
     { name: 'over maxBytes (buffer)', input: Buffer.alloc(2048, 0x61), maxBytes: 1024, reason: 'too_large' },
     { name: 'over maxBytes (string)', input: 'a'.repeat(2048), maxBytes: 1024, reason: 'too_large' },
     { name: 'over maxBytes only as UTF-8 bytes', input: 'é'.repeat(600), maxBytes: 1024, reason: 'too_large' },
@@ -204,6 +206,24 @@ describe('decodeInput: refused inputs', () => {
 });
 
 describe('decodeInput: strings', () => {
+  it('replaces malformed UTF-8 with U+FFFD exactly as the WHATWG decoder (TextDecoder) does', () => {
+    const malformed = [
+      [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82, 0x41, 0xff, 0xfe], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80, 0xbf], [0xef, 0xbf, 0xbf],
+    ];
+    for (const bytes of malformed) {
+      const input = Buffer.concat([Buffer.from('<p>before '), Buffer.from(bytes), Buffer.from(' after</p>')]);
+      const { text } = decodeInput(input, { contentType: 'text/html; charset=utf-8' });
+      expect(text, Buffer.from(bytes).toString('hex')).toBe(new TextDecoder('utf-8').decode(input));
+      expect(text).toContain(bytes[0] === 0xef ? '\uffff' : '\ufffd');
+    }
+  });
+
+  it('drops a UTF-8 BOM from bytes', () => {
+    const input = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<p>Hello</p>')]);
+    expect(decodeInput(input, { contentType: 'text/html' }).text).toBe('<p>Hello</p>');
+  });
+
   it('takes a string as already decoded and drops a leading BOM', () => {
     expect(decodeInput('\ufeffHello there', {})).toEqual({ text: 'Hello there', charset: 'utf-8', kind: 'text' });
   });
