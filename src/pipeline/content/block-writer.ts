@@ -54,12 +54,14 @@ export class BlockWriter {
   private flushRun(): void {
     if (this.text.length === 0 && this.html.length === 0) return;
     const text = foldWhitespace(this.text.join(''));
-    const html = this.html.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?<!\s|<br>)(?:\s|<br>)+$/g, '');
+    const parts = this.html;
     this.text = [];
     this.html = [];
     const heading = this.heading;
     this.heading = null;
+    // Runs of only whitespace and markup are common between blocks; their html is never used.
     if (text === '') return;
+    const html = parts.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?<!\s|<br>)(?:\s|<br>)+$/g, '');
     const list = this.lists[this.lists.length - 1];
     if (list !== undefined && heading === null) {
       list.items.push({ text, html });
