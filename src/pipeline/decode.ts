@@ -114,9 +114,20 @@ export function detectCharset(bytes: Uint8Array, headerLabel?: string): string {
   return isUtf8(bytes) ? 'utf-8' : 'windows-1252';
 }
 
+/**
+ * Bytes the sniffer reads before each look at its result. The first step covers a BOM and the
+ * UTF-16 XML prefixes. After that, a result from a BOM, the header or a `<meta>` is final (nothing
+ * later in the prescan outranks it), so the rest of the 4 KiB is not read byte by byte in JS.
+ */
+const PRESCAN_STEP = 512;
+
 function prescan(bytes: Uint8Array, headerLabel: string | undefined): Sniffer {
   const sniffer = new Sniffer({ maxBytes: PRESCAN_BYTES, transportLayerEncodingLabel: headerLabel });
-  sniffer.write(bytes.subarray(0, PRESCAN_BYTES));
+  const end = Math.min(bytes.length, PRESCAN_BYTES);
+  for (let at = 0; at < end; at += PRESCAN_STEP) {
+    sniffer.write(bytes.subarray(at, Math.min(at + PRESCAN_STEP, end)));
+    if (sniffer.resultType <= ResultType.META_TAG) break;
+  }
   return sniffer;
 }
 

@@ -58,6 +58,17 @@ describe('decodeInput: legacy charsets', () => {
     const html = `<html><head><!-- ${'x'.repeat(2000)} --><meta charset="windows-1251"></head><body>${RUSSIAN}</body></html>`;
     expect(decodeInput(iconv.encode(html, 'windows-1251'), {}).text).toBe(html);
   });
+
+  it('finds a declaration however the prescan steps cut it, and the first declaration wins', () => {
+    // The prescan reads in steps of 512 bytes: put the tag across each cut, and a second, wrong one after it.
+    for (const at of [490, 500, 505, 510, 511, 512, 513, 1020, 1030, 1530, 2040, 3900]) {
+      const head = `<html><head><!-- ${'x'.repeat(at - 17)} -->`;
+      const html = `${head}<meta charset="windows-1251"><meta charset="iso-8859-2"></head><body>${RUSSIAN}</body></html>`;
+      const result = decodeInput(iconv.encode(html, 'windows-1251'), {});
+      expect(result.charset, `tag at ${at}`).toBe('windows-1251');
+      expect(result.text).toBe(html);
+    }
+  });
 });
 
 describe('decodeInput: which declaration wins', () => {
