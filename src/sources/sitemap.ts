@@ -159,45 +159,80 @@ export interface SitemapEnd {
 }
 
 /**
- * Reads one sitemap given whole or in chunks of text, yielding the `url` entries parsed from each
- * chunk as it goes, so a caller can work through a 50,000-URL sitemap without holding all of it;
- * returns the kind and, for an index, its child sitemaps. Throws SourceError (`unknown_format`,
- * `malformed_sitemap`) naming the URL; a malformed sitemap throws only at its end, after its
- * entries were yielded.
+ * Reads one sitemap pushed to it piece by piece as text: each write returns the `url` entries that
+ * piece completed, so a caller can hand them on while the rest is still arriving. The root element
+ * is looked for once HEAD_CHARS have come (or at the end). Throws SourceError (`unknown_format`,
+ * `malformed_sitemap`) naming the URL; a malformed sitemap is refused only by result(), after
+ * end() has given up the entries parsed before the cut.
+ */
+export class SitemapReader {
+  readonly #url: string;
+  readonly #collected: Collector;
+  #root: string | null = null;
+  #parser: Parser | null = null;
+  #head = '';
+  #ended = false;
+
+  constructor(url: string, maxUrls: number = MAX_SITEMAP_URLS) {
+    this.#url = url;
+    this.#collected = collector(url, maxUrls);
+  }
+
+  /** Parses the next piece of text; returns the entries it completed. */
+  write(text: string): SitemapEntry[] {
+    if (this.#parser !== null) this.#parser.write(text);
+    else if ((this.#head += text).length >= HEAD_CHARS) this.#start();
+    return this.#taken();
+  }
+
+  /** Ends the text; returns the entries its last piece completed. */
+  end(): SitemapEntry[] {
+    if (this.#parser === null && this.#head.trim() === '') throw new SourceError('unknown_format', `${this.#url} is empty`);
+    (this.#parser ?? this.#start()).end();
+    this.#ended = true;
+    return this.#taken();
+  }
+
+  /** What the sitemap says once read to its end (call after end()); throws malformed_sitemap if its root is never closed. */
+  result(): SitemapEnd {
+    if (!this.#ended) throw new Error('SitemapReader.result() called before end()');
+    if (!this.#collected.rootClosedProperly) {
+      throw new SourceError('malformed_sitemap', `${this.#url}: malformed sitemap (the ${this.#root} element is never closed)`);
+    }
+    return { kind: this.#root === 'urlset' ? 'urlset' : 'sitemapindex', sitemaps: this.#collected.sitemaps, truncated: this.#collected.truncated };
+  }
+
+  #start(): Parser {
+    this.#root = rootElementName(this.#head);
+    if (!isSitemapRoot(this.#root)) throw new SourceError('unknown_format', `${this.#url} is not a sitemap (root element ${this.#root ?? 'none'})`);
+    const parser = new Parser(this.#collected.handler, { xmlMode: true, decodeEntities: true });
+    parser.write(this.#head);
+    this.#head = '';
+    return (this.#parser = parser);
+  }
+
+  #taken(): SitemapEntry[] {
+    const batch = this.#collected.entries;
+    if (batch.length > 0) this.#collected.entries = [];
+    return batch;
+  }
+}
+
+/**
+ * Reads one sitemap given whole or in chunks of text (see SitemapReader), yielding the `url`
+ * entries parsed from each chunk as it goes, so a caller can work through a 50,000-URL sitemap
+ * without holding all of it; returns the kind and, for an index, its child sitemaps. A malformed
+ * sitemap throws only at its end, after its entries were yielded.
  */
 export function* readSitemap(input: string | Iterable<string>, url: string, maxUrls: number = MAX_SITEMAP_URLS): Generator<SitemapEntry[], SitemapEnd, undefined> {
-  const c = collector(url, maxUrls);
-  let root: string | null = null;
-  let parser: Parser | null = null;
-  let head = '';
-  const start = (text: string): Parser => {
-    root = rootElementName(text);
-    if (!isSitemapRoot(root)) throw new SourceError('unknown_format', `${url} is not a sitemap (root element ${root ?? 'none'})`);
-    const p = new Parser(c.handler, { xmlMode: true, decodeEntities: true });
-    p.write(text);
-    return p;
-  };
-  const taken = (): SitemapEntry[] => {
-    const batch = c.entries;
-    c.entries = [];
-    return batch;
-  };
+  const reader = new SitemapReader(url, maxUrls);
   for (const chunk of typeof input === 'string' ? [input] : input) {
-    if (parser !== null) parser.write(chunk);
-    else if ((head += chunk).length >= HEAD_CHARS) {
-      parser = start(head);
-      head = '';
-    }
-    if (c.entries.length > 0) yield taken();
+    const batch = reader.write(chunk);
+    if (batch.length > 0) yield batch;
   }
-  if (parser === null) {
-    if (head.trim() === '') throw new SourceError('unknown_format', `${url} is empty`);
-    parser = start(head);
-  }
-  parser.end();
-  if (c.entries.length > 0) yield taken();
-  if (!c.rootClosedProperly) throw new SourceError('malformed_sitemap', `${url}: malformed sitemap (the ${root} element is never closed)`);
-  return { kind: root === 'urlset' ? 'urlset' : 'sitemapindex', sitemaps: c.sitemaps, truncated: c.truncated };
+  const last = reader.end();
+  if (last.length > 0) yield last;
+  return reader.result();
 }
 
 /** Parses one sitemap whole (see readSitemap). */
