@@ -17,10 +17,11 @@ function patternCleaner(name: string, patterns: (b: Boilerplate) => readonly Reg
         blocks,
         ctx,
         name,
-        (b) =>
-          b.tag !== 'figure' &&
-          b.text.length <= vocab.maxBoilerplateChars &&
-          list.some((re) => re.test(b.text.trim())),
+        (b) => {
+          if (b.tag === 'figure' || b.text.length > vocab.maxBoilerplateChars) return false;
+          const text = b.text.trim();
+          return list.some((re) => re.test(text));
+        },
       );
     },
   };
