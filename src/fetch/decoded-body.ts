@@ -46,6 +46,23 @@ export interface ReadBodyOptions {
   maxBytes: number;
   /** 'throw' refuses an oversized body (pages); 'truncate' keeps the first maxBytes (robots.txt). */
   onLimit: 'throw' | 'truncate';
+  /**
+   * Takes each decoded chunk instead of it being kept (the body returned is then empty); awaited,
+   * so a slow consumer holds the socket back. What it throws aborts the request and reaches the
+   * caller as a ConsumerError.
+   */
+  onChunk?: (chunk: Buffer) => void | Promise<void>;
+}
+
+/**
+ * An error thrown by onChunk, carried past the fetch's own error mapping: it is the consumer's to
+ * report unchanged (a parse error of the document), not a failure of the fetch.
+ */
+export class ConsumerError extends Error {
+  constructor(readonly error: unknown) {
+    super('the body consumer failed', { cause: error });
+    this.name = 'ConsumerError';
+  }
 }
 
 export interface DecodedBody {
@@ -56,7 +73,7 @@ export interface DecodedBody {
 /**
  * Reads and decodes a response body, counting bytes after decompression. Hitting the cap
  * destroys every stage including the undici body, so the request is aborted and no more of a
- * decompression bomb is inflated.
+ * decompression bomb is inflated. The same happens when onChunk throws.
  */
 export async function readDecodedBody(body: Readable, opts: ReadBodyOptions): Promise<DecodedBody> {
   let decoders: Transform[];
@@ -71,6 +88,17 @@ export async function readDecodedBody(body: Readable, opts: ReadBodyOptions): Pr
   const tail: Readable =
     decoders.length === 0 ? body : (pipeline as unknown as (...s: unknown[]) => Readable)(body, ...decoders, () => undefined);
   const chunks: Buffer[] = [];
+  const take = async (chunk: Buffer): Promise<void> => {
+    if (opts.onChunk === undefined) {
+      chunks.push(chunk);
+      return;
+    }
+    try {
+      await opts.onChunk(chunk);
+    } catch (err) {
+      throw new ConsumerError(err);
+    }
+  };
   let total = 0;
   let truncated = false;
   try {
@@ -80,13 +108,13 @@ export async function readDecodedBody(body: Readable, opts: ReadBodyOptions): Pr
         if (opts.onLimit === 'throw') {
           throw new FetchError('too_large', `body exceeds ${opts.maxBytes} decoded bytes`, { url: opts.url });
         }
-        chunks.push(chunk.subarray(0, room));
         total += room;
         truncated = true;
+        await take(chunk.subarray(0, room));
         break;
       }
-      chunks.push(chunk);
       total += chunk.length;
+      await take(chunk);
     }
   } catch (err) {
     throw mapDecodeError(err, opts.url);
@@ -94,7 +122,7 @@ export async function readDecodedBody(body: Readable, opts: ReadBodyOptions): Pr
     // Leaving the loop early destroys only `tail`; the wire body must go too, or its socket keeps reading.
     for (const stage of [body, ...decoders]) abandon(stage);
   }
-  return { body: Buffer.concat(chunks, total), truncated };
+  return { body: opts.onChunk === undefined ? Buffer.concat(chunks, total) : Buffer.alloc(0), truncated };
 }
 
 /** Destroys a stream we no longer read, swallowing the abort error it emits. */
@@ -105,7 +133,7 @@ export function abandon(stream: Readable | Transform): void {
 }
 
 function mapDecodeError(err: unknown, url: string): unknown {
-  if (err instanceof FetchError) return err;
+  if (err instanceof FetchError || err instanceof ConsumerError) return err;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (code.startsWith('Z_') || code.includes('BROTLI') || code.startsWith('ERR__ERROR'))) {
     return new FetchError('bad_encoding', `corrupt compressed body: ${(err as Error).message}`, { url, cause: err });

@@ -1,7 +1,7 @@
 import { parseAllowList, systemResolver, type Resolver } from './address-policy.js';
 import { parseFetcherConfig, type FetcherConfig, type FetcherConfigInput } from './config.js';
 import { createGuardedAgent, DnsTimings } from './guarded-agent.js';
-import { guardedGet, type FetchedPage, type GuardedGetDeps } from './guarded-get.js';
+import { guardedGet, type BodyChunkHandler, type FetchedPage, type GuardedGetDeps } from './guarded-get.js';
 import { RobotsCache } from './robots-cache.js';
 
 export interface FetchPageOptions {
@@ -13,6 +13,12 @@ export interface FetchPageOptions {
   acceptTypes?: readonly string[];
   /** Lowers or raises config.maxBytes for this call. */
   maxBytes?: number;
+  /**
+   * Takes the decoded body chunk by chunk as it arrives, so a large document is never held whole;
+   * the page's body is then empty. Awaited (a slow consumer applies backpressure); maxBytes still
+   * caps the total. What it throws aborts the request and is thrown by fetchPage unchanged.
+   */
+  onChunk?: BodyChunkHandler;
 }
 
 export interface FetcherDeps {
@@ -83,6 +89,7 @@ export function createFetcher(input: FetcherConfigInput = {}, deps: FetcherDeps 
           etag: opts.etag,
           lastModified: opts.lastModified,
           signal: opts.signal,
+          onChunk: opts.onChunk,
           beforeHop: config.robots.enabled ? (hop, signal) => robots.assertAllowed(hop, signal) : undefined,
         },
         { ...baseDeps, limits: { ...baseDeps.limits, maxBytes: opts.maxBytes ?? config.maxBytes } },

@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { checkUrl, type AllowList } from './address-policy.js';
-import { abandon, ACCEPT_ENCODING, readDecodedBody, type DecodedBody } from './decoded-body.js';
+import { abandon, ACCEPT_ENCODING, ConsumerError, readDecodedBody, type DecodedBody } from './decoded-body.js';
 import { errorForStatus, FetchError } from './errors.js';
 import { toFetchError } from './failure-mapping.js';
 import type { DnsTimings } from './guarded-agent.js';
@@ -14,7 +14,8 @@ export interface FetchTimings {
   totalMs: number;
 }
 
-export interface FetchedPage {
+/** What is known of the answer before its body is read. */
+export interface ResponseHead {
   /** URL of the response, after redirects. */
   url: string;
   status: number;
@@ -22,7 +23,16 @@ export interface FetchedPage {
   headers: Record<string, string>;
   /** Media type without parameters, lower case; null when the server sent none. */
   contentType: string | null;
-  /** Decoded body; empty for 304. */
+}
+
+/**
+ * Takes the decoded body chunk by chunk as it arrives; awaited before the next is read. It gets the
+ * response's head too: a document's final URL and Content-Type are needed to read its first bytes.
+ */
+export type BodyChunkHandler = (chunk: Buffer, response: ResponseHead) => void | Promise<void>;
+
+export interface FetchedPage extends ResponseHead {
+  /** Decoded body; empty for 304, and when it was handed to onChunk. */
   body: Buffer;
   etag: string | null;
   lastModified: string | null;
@@ -52,6 +62,8 @@ export interface GuardedGetRequest {
   signal?: AbortSignal;
   /** Runs before each hop is requested (robots.txt); throwing refuses the hop. */
   beforeHop?: (url: URL, signal: AbortSignal) => Promise<void>;
+  /** Hands the body over as it arrives instead of keeping it (see BodyChunkHandler); never called for a 304. */
+  onChunk?: BodyChunkHandler;
 }
 
 export interface GuardedGetDeps {
@@ -180,6 +192,8 @@ export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): 
         await discard(res.body);
         throw errorForStatus(status, hop.href, headers['retry-after']);
       }
+      const head: ResponseHead = { url: hop.href, status, headers, contentType: mediaType(headers['content-type']) };
+      const onChunk = req.onChunk;
       let decoded: DecodedBody = { body: Buffer.alloc(0), truncated: false };
       if (status === 304) {
         await discard(res.body);
@@ -195,14 +209,12 @@ export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): 
           contentEncoding: headers['content-encoding'],
           maxBytes: limits.maxBytes,
           onLimit: req.onLimit,
+          onChunk: onChunk === undefined ? undefined : (chunk) => onChunk(chunk, head),
         });
       }
       const dnsMs = deps.dnsTimings?.since(hop.hostname, startedAt);
       return {
-        url: hop.href,
-        status,
-        headers,
-        contentType: mediaType(headers['content-type']),
+        ...head,
         body: decoded.body,
         etag: headers['etag'] ?? null,
         lastModified: headers['last-modified'] ?? null,
@@ -213,6 +225,8 @@ export async function guardedGet(req: GuardedGetRequest, deps: GuardedGetDeps): 
       };
     }
   } catch (err) {
+    // The consumer's own error (a document it refused) is its to report, not a fetch failure.
+    if (err instanceof ConsumerError) throw err.error;
     throw toFetchError(err, {
       url: hopHref,
       deadlineExpired: deadline.signal.aborted,
