@@ -8,7 +8,8 @@ import type { Fetcher, FetchedPage } from '../fetch/index.js';
 import { maxAgeSeconds } from './cadence.js';
 import { SourceError } from './errors.js';
 import { parseFeedDocument } from './feed.js';
-import { isSitemapRoot, readSitemap, rootElementName } from './sitemap.js';
+import { DocumentStream } from './document-stream.js';
+import { isSitemapRoot, readSitemap, rootElementName, SitemapReader, type SitemapEnd, type SitemapEntry } from './sitemap.js';
 import type { SourceConfig } from './config.js';
 import type { SourceStateStore, Validators } from './state.js';
 import { gunzipCapped, MAX_DOCUMENT_BYTES, openDocument, type SourceDocument } from './xml-text.js';
@@ -58,7 +59,7 @@ export interface CollectDeps {
   waitForHost?: (url: string, signal?: AbortSignal) => Promise<void>;
 }
 
-/** Takes listed items batch by batch (a sitemap's per ~1 MB of text); awaited before reading on. */
+/** Takes listed items batch by batch (a sitemap's per network chunk as it arrives); awaited before reading on. */
 export type CandidateSink = (batch: Candidate[]) => Promise<void>;
 
 interface Ctx {
@@ -73,35 +74,110 @@ interface Ctx {
   sitemapsFetched: number;
 }
 
-type Fetched = { notModified: true; page: FetchedPage } | { notModified: false; page: FetchedPage; doc: SourceDocument };
+type Kind = 'feed' | 'sitemap';
+type Read = { notModified: false; page: FetchedPage } & ({ kind: 'feed'; doc: SourceDocument } | { kind: 'sitemap'; sitemap: SitemapEnd });
+type Fetched = { notModified: true; page: FetchedPage } | Read;
 
-async function fetchDocument(ctx: Ctx, url: string): Promise<Fetched> {
+const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
+const kindOf = (head: string): Kind => (isSitemapRoot(rootElementName(head)) ? 'sitemap' : 'feed');
+
+/** Hands sitemap entries on, less those not modified since the last poll. */
+async function sinkEntries(ctx: Ctx, entries: SitemapEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const changed = ctx.since === null ? entries : entries.filter((e) => !notModifiedSince(e.lastmod, ctx.since));
+  ctx.out.unchanged += entries.length - changed.length;
+  if (changed.length > 0) await ctx.sink(changed);
+}
+
+function feedTooLarge(url: string, bytes: number, maxBytes: number, complete: boolean): SourceError {
+  return new SourceError('too_large', `${url}: feed of ${complete ? '' : 'at least '}${bytes} bytes exceeds ${maxBytes}`);
+}
+
+/**
+ * One document as its bytes arrive. A sitemap is parsed as it comes and its entries go to the sink
+ * after each network chunk (awaited, so the fetch waits for the sink); a feed, or gzip data, is kept
+ * and read whole at the end, as before.
+ */
+class DocumentReading {
+  readonly #ctx: Ctx;
+  readonly #url: string;
+  readonly #expected: Kind | null;
+  readonly #stream: DocumentStream;
+  #sitemap: SitemapReader | null = null;
+  #keepsFeed = false;
+
+  /** `expected` is the kind the caller knows the document to be; null tells it by its root element. */
+  constructor(ctx: Ctx, url: string, response: Pick<FetchedPage, 'url' | 'headers'>, expected: Kind | null) {
+    this.#ctx = ctx;
+    this.#url = url;
+    this.#expected = expected;
+    this.#stream = new DocumentStream(response.headers['content-type'], (head) => {
+      if ((expected ?? kindOf(head)) === 'feed') {
+        this.#keepsFeed = true;
+        return 'bytes';
+      }
+      this.#sitemap = new SitemapReader(response.url);
+      return 'text';
+    });
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    const text = this.#stream.write(chunk);
+    const { feedMaxBytes } = this.#ctx.deps;
+    if (this.#keepsFeed && this.#stream.byteLength > feedMaxBytes) throw feedTooLarge(this.#url, this.#stream.byteLength, feedMaxBytes, false);
+    if (this.#sitemap !== null && text !== '') await sinkEntries(this.#ctx, this.#sitemap.write(text));
+  }
+
+  async end(page: FetchedPage): Promise<Read> {
+    const { text, kept } = this.#stream.end();
+    if (kept === null) {
+      // Not kept, so routed to text: the sitemap reader exists.
+      const sitemap = this.#sitemap!;
+      await sinkEntries(this.#ctx, sitemap.write(text));
+      await sinkEntries(this.#ctx, sitemap.end());
+      return { notModified: false, page, kind: 'sitemap', sitemap: sitemap.result() };
+    }
+    const doc = openDocument(gunzipCapped(kept), page.headers['content-type']);
+    if ((this.#expected ?? kindOf(doc.head)) === 'feed') return { notModified: false, page, kind: 'feed', doc };
+    // A gzipped sitemap, inflated whole: parsed in ~1 MB pieces of text, each batch handed on.
+    const reading = readSitemap(doc.chunks(), page.url);
+    let step = reading.next();
+    for (; !step.done; step = reading.next()) await sinkEntries(this.#ctx, step.value);
+    return { notModified: false, page, kind: 'sitemap', sitemap: step.value };
+  }
+}
+
+async function fetchDocument(ctx: Ctx, url: string, expected: Kind | null): Promise<Fetched> {
   const { deps, source } = ctx;
   const validators = await deps.state.getValidators(source.id, url);
   await deps.waitForHost?.(url, ctx.signal);
+  // Made at the first chunk, which comes with the final URL and Content-Type; or at the end, for an empty body.
+  let reading = null as DocumentReading | null;
   const page = await deps.fetcher.fetchPage(url, {
     acceptTypes: SOURCE_TYPES,
     maxBytes: MAX_DOCUMENT_BYTES,
     etag: validators?.etag,
     lastModified: validators?.lastModified,
     signal: ctx.signal,
+    onChunk: (chunk, response) => (reading ??= new DocumentReading(ctx, url, response, expected)).write(chunk),
   });
   ctx.out.documents += 1;
   if (page.notModified) return { notModified: true, page };
-  const doc = openDocument(gunzipCapped(page.body), page.headers['content-type']);
-  // The page keeps its headers and validators; its bytes live on in `doc` only (gunzipped, if so).
-  return { notModified: false, page: { ...page, body: Buffer.alloc(0) }, doc };
+  return (reading ?? new DocumentReading(ctx, url, page, expected)).end(page);
 }
 
 function remember(ctx: Ctx, url: string, page: FetchedPage): void {
   if (page.etag !== null || page.lastModified !== null) ctx.out.validators.push([url, { etag: page.etag, lastModified: page.lastModified }]);
 }
 
-const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
+async function collectDocument(ctx: Ctx, url: string, got: Read, ancestors: readonly string[]): Promise<void> {
+  if (got.kind === 'feed') await collectFeed(ctx, url, got);
+  else await collectSitemap(ctx, url, got, ancestors);
+}
 
-async function collectFeed(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>): Promise<void> {
+async function collectFeed(ctx: Ctx, url: string, got: Extract<Read, { kind: 'feed' }>): Promise<void> {
   const bytes = got.doc.byteLength;
-  if (bytes > ctx.deps.feedMaxBytes) throw new SourceError('too_large', `${url}: feed of ${bytes} bytes exceeds ${ctx.deps.feedMaxBytes}`);
+  if (bytes > ctx.deps.feedMaxBytes) throw feedTooLarge(url, bytes, ctx.deps.feedMaxBytes, true);
   const feed = parseFeedDocument(got.doc.text(), got.page.url);
   ctx.out.kind = 'feed';
   await ctx.sink(feed.items.map((i) => ({ ...i, lastmod: null })));
@@ -111,17 +187,10 @@ async function collectFeed(ctx: Ctx, url: string, got: Extract<Fetched, { notMod
   remember(ctx, url, got.page);
 }
 
-async function collectSitemap(ctx: Ctx, url: string, got: Extract<Fetched, { notModified: false }>, ancestors: readonly string[]): Promise<void> {
+/** A sitemap read to its end (its entries already handed on): validators kept, or an index's children followed. */
+async function collectSitemap(ctx: Ctx, url: string, got: Extract<Read, { kind: 'sitemap' }>, ancestors: readonly string[]): Promise<void> {
   ctx.out.kind = 'sitemap';
-  // Entries go on to the sink as they are parsed, so a large urlset is never held whole here.
-  const reading = readSitemap(got.doc.chunks(), got.page.url);
-  let step = reading.next();
-  for (; !step.done; step = reading.next()) {
-    const changed = ctx.since === null ? step.value : step.value.filter((e) => !notModifiedSince(e.lastmod, ctx.since));
-    ctx.out.unchanged += step.value.length - changed.length;
-    if (changed.length > 0) await ctx.sink(changed);
-  }
-  const sitemap = step.value;
+  const { sitemap } = got;
   ctx.out.truncated ||= sitemap.truncated;
   if (sitemap.kind === 'urlset') {
     remember(ctx, url, got.page);
@@ -143,8 +212,8 @@ async function collectSitemap(ctx: Ctx, url: string, got: Extract<Fetched, { not
     }
     ctx.visited.add(child.url);
     ctx.sitemapsFetched += 1;
-    const childDoc = await fetchDocument(ctx, child.url);
-    if (!childDoc.notModified) await collectSitemap(ctx, child.url, childDoc, chain);
+    const childDoc = await fetchDocument(ctx, child.url, 'sitemap');
+    if (!childDoc.notModified) await collectDocument(ctx, child.url, childDoc, chain);
   }
 }
 
@@ -168,11 +237,9 @@ export async function collectSource(
       for (const c of batch) out.candidates.push(c);
     });
   const ctx: Ctx = { source, sink, deps, since: opts.since, signal: opts.signal, out, visited: new Set([source.url]), sitemapsFetched: 0 };
-  const got = await fetchDocument(ctx, source.url);
+  const got = await fetchDocument(ctx, source.url, source.kind ?? null);
   out.maxAgeSeconds = maxAgeSeconds(got.page.headers['cache-control']);
   if (got.notModified) return { ...out, status: 'not_modified' };
-  const kind = source.kind ?? (isSitemapRoot(rootElementName(got.doc.head)) ? 'sitemap' : 'feed');
-  if (kind === 'feed') await collectFeed(ctx, source.url, got);
-  else await collectSitemap(ctx, source.url, got, []);
+  await collectDocument(ctx, source.url, got, []);
   return out;
 }

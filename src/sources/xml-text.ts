@@ -13,7 +13,7 @@ import { SourceError } from './errors.js';
 export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
 
 /** Where a DOCTYPE can be: before the root element, so the first bytes are enough. */
-const PROLOG_BYTES = 64 * 1024;
+export const PROLOG_BYTES = 64 * 1024;
 
 export function isGzip(body: Uint8Array): boolean {
   return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
@@ -54,12 +54,30 @@ export interface SourceDocument {
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Opens an XML or JSON document: charset from BOM, then Content-Type, then XML declaration, then
- * UTF-8 sniffing; refuses declared entities (xml_entities) before anything is parsed.
+ * The charset of a document: from BOM, then Content-Type, then XML declaration, then UTF-8
+ * sniffing of `bytes`. When they are only its first bytes (`complete` false), a character cut at
+ * their end is left out of the sniffing, which would otherwise take it for invalid UTF-8.
+ */
+export function documentCharset(bytes: Buffer, contentType: string | undefined, complete = true): string {
+  const charsetLabel = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
+  return detectCharset(complete ? bytes : bytes.subarray(0, completeUtf8Length(bytes)), charsetLabel);
+}
+
+/** Length of `bytes` without a UTF-8 sequence cut short at the end (at most 3 bytes shorter). */
+function completeUtf8Length(bytes: Uint8Array): number {
+  let lead = bytes.length - 1;
+  while (lead > bytes.length - 4 && lead >= 0 && (bytes[lead]! & 0xc0) === 0x80) lead -= 1;
+  const first = lead < 0 ? 0 : bytes[lead]!;
+  const needed = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+  return lead >= 0 && lead + needed > bytes.length ? lead : bytes.length;
+}
+
+/**
+ * Opens an XML or JSON document whole: charset as documentCharset says; refuses declared entities
+ * (xml_entities) before anything is parsed. DocumentStream does the same for a body as it arrives.
  */
 export function openDocument(body: Buffer, contentType: string | undefined): SourceDocument {
-  const charsetLabel = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
-  const charset = detectCharset(body, charsetLabel);
+  const charset = documentCharset(body, contentType);
   // A character split at the cut becomes U+FFFD here; the head is only looked at, never parsed.
   const head = iconv.decode(body.subarray(0, PROLOG_BYTES), charset);
   refuseEntityDeclarations(head);
