@@ -75,8 +75,8 @@ interface Ctx {
 }
 
 type Kind = 'feed' | 'sitemap';
-type Read = { notModified: false; page: FetchedPage } & ({ kind: 'feed'; doc: SourceDocument } | { kind: 'sitemap'; sitemap: SitemapEnd });
-type Fetched = { notModified: true; page: FetchedPage } | Read;
+type ReadDocument = { notModified: false; page: FetchedPage } & ({ kind: 'feed'; doc: SourceDocument } | { kind: 'sitemap'; sitemap: SitemapEnd });
+type Fetched = { notModified: true; page: FetchedPage } | ReadDocument;
 
 const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
 const kindOf = (head: string): Kind => (isSitemapRoot(rootElementName(head)) ? 'sitemap' : 'feed');
@@ -128,7 +128,7 @@ class DocumentReading {
     if (this.#sitemap !== null && text !== '') await sinkEntries(this.#ctx, this.#sitemap.write(text));
   }
 
-  async end(page: FetchedPage): Promise<Read> {
+  async end(page: FetchedPage): Promise<ReadDocument> {
     const { text, kept } = this.#stream.end();
     if (kept === null) {
       // Not kept, so routed to text: the sitemap reader exists.
@@ -170,12 +170,12 @@ function remember(ctx: Ctx, url: string, page: FetchedPage): void {
   if (page.etag !== null || page.lastModified !== null) ctx.out.validators.push([url, { etag: page.etag, lastModified: page.lastModified }]);
 }
 
-async function collectDocument(ctx: Ctx, url: string, got: Read, ancestors: readonly string[]): Promise<void> {
+async function collectDocument(ctx: Ctx, url: string, got: ReadDocument, ancestors: readonly string[]): Promise<void> {
   if (got.kind === 'feed') await collectFeed(ctx, url, got);
   else await collectSitemap(ctx, url, got, ancestors);
 }
 
-async function collectFeed(ctx: Ctx, url: string, got: Extract<Read, { kind: 'feed' }>): Promise<void> {
+async function collectFeed(ctx: Ctx, url: string, got: Extract<ReadDocument, { kind: 'feed' }>): Promise<void> {
   const bytes = got.doc.byteLength;
   if (bytes > ctx.deps.feedMaxBytes) throw feedTooLarge(url, bytes, ctx.deps.feedMaxBytes, true);
   const feed = parseFeedDocument(got.doc.text(), got.page.url);
@@ -188,7 +188,7 @@ async function collectFeed(ctx: Ctx, url: string, got: Extract<Read, { kind: 'fe
 }
 
 /** A sitemap read to its end (its entries already handed on): validators kept, or an index's children followed. */
-async function collectSitemap(ctx: Ctx, url: string, got: Extract<Read, { kind: 'sitemap' }>, ancestors: readonly string[]): Promise<void> {
+async function collectSitemap(ctx: Ctx, url: string, got: Extract<ReadDocument, { kind: 'sitemap' }>, ancestors: readonly string[]): Promise<void> {
   ctx.out.kind = 'sitemap';
   const { sitemap } = got;
   ctx.out.truncated ||= sitemap.truncated;
