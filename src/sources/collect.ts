@@ -8,11 +8,11 @@ import type { Fetcher, FetchedPage } from '../fetch/index.js';
 import { maxAgeSeconds } from './cadence.js';
 import { SourceError } from './errors.js';
 import { parseFeedDocument } from './feed.js';
-import { DocumentStream } from './document-stream.js';
-import { isSitemapRoot, readSitemap, rootElementName, SitemapReader, type SitemapEnd, type SitemapEntry } from './sitemap.js';
+import { DocumentStream, GzipInflater } from './document-stream.js';
+import { isSitemapRoot, rootElementName, SitemapReader, type SitemapEnd, type SitemapEntry } from './sitemap.js';
 import type { SourceConfig } from './config.js';
 import type { SourceStateStore, Validators } from './state.js';
-import { gunzipCapped, MAX_DOCUMENT_BYTES, openDocument, type SourceDocument } from './xml-text.js';
+import { MAX_DOCUMENT_BYTES, openDocument, type SourceDocument } from './xml-text.js';
 
 /** Index → index → urlset is as deep as real sites go. */
 export const MAX_SITEMAP_DEPTH = 3;
@@ -89,19 +89,15 @@ async function sinkEntries(ctx: Ctx, entries: SitemapEntry[]): Promise<void> {
   if (changed.length > 0) await ctx.sink(changed);
 }
 
-function feedTooLarge(url: string, bytes: number, maxBytes: number, complete: boolean): SourceError {
-  return new SourceError('too_large', `${url}: feed of ${complete ? '' : 'at least '}${bytes} bytes exceeds ${maxBytes}`);
-}
-
 /**
- * One document as its bytes arrive. A sitemap is parsed as it comes and its entries go to the sink
- * after each network chunk (awaited, so the fetch waits for the sink); a feed, or gzip data, is kept
- * and read whole at the end, as before.
+ * One document as its bytes arrive (inflated first, if gzip data). A sitemap is parsed as it comes
+ * and the entries each network chunk completes go to the sink (awaited, so the fetch waits for the
+ * sink); a feed is kept and read whole at the end, as before.
  */
 class DocumentReading {
   readonly #ctx: Ctx;
   readonly #url: string;
-  readonly #expected: Kind | null;
+  readonly #inflater = new GzipInflater();
   readonly #stream: DocumentStream;
   #sitemap: SitemapReader | null = null;
   #keepsFeed = false;
@@ -110,7 +106,6 @@ class DocumentReading {
   constructor(ctx: Ctx, url: string, response: Pick<FetchedPage, 'url' | 'headers'>, expected: Kind | null) {
     this.#ctx = ctx;
     this.#url = url;
-    this.#expected = expected;
     this.#stream = new DocumentStream(response.headers['content-type'], (head) => {
       if ((expected ?? kindOf(head)) === 'feed') {
         this.#keepsFeed = true;
@@ -122,28 +117,33 @@ class DocumentReading {
   }
 
   async write(chunk: Buffer): Promise<void> {
-    const text = this.#stream.write(chunk);
-    const { feedMaxBytes } = this.#ctx.deps;
-    if (this.#keepsFeed && this.#stream.byteLength > feedMaxBytes) throw feedTooLarge(this.#url, this.#stream.byteLength, feedMaxBytes, false);
-    if (this.#sitemap !== null && text !== '') await sinkEntries(this.#ctx, this.#sitemap.write(text));
+    await sinkEntries(this.#ctx, this.#take(await this.#inflater.write(chunk)));
   }
 
   async end(page: FetchedPage): Promise<ReadDocument> {
+    const entries = this.#take(await this.#inflater.end());
     const { text, kept } = this.#stream.end();
-    if (kept === null) {
-      // Not kept, so routed to text: the sitemap reader exists.
-      const sitemap = this.#sitemap!;
-      await sinkEntries(this.#ctx, sitemap.write(text));
-      await sinkEntries(this.#ctx, sitemap.end());
-      return { notModified: false, page, kind: 'sitemap', sitemap: sitemap.result() };
+    if (kept !== null) return { notModified: false, page, kind: 'feed', doc: openDocument(kept, page.headers['content-type']) };
+    // Not kept, so routed to text: the sitemap reader exists.
+    const sitemap = this.#sitemap!;
+    for (const e of sitemap.write(text)) entries.push(e);
+    for (const e of sitemap.end()) entries.push(e);
+    await sinkEntries(this.#ctx, entries);
+    return { notModified: false, page, kind: 'sitemap', sitemap: sitemap.result() };
+  }
+
+  /** Passes document bytes on; returns the sitemap entries they complete. */
+  #take(pieces: Buffer[]): SitemapEntry[] {
+    const entries: SitemapEntry[] = [];
+    const { feedMaxBytes } = this.#ctx.deps;
+    for (const bytes of pieces) {
+      const text = this.#stream.write(bytes);
+      if (this.#keepsFeed && this.#stream.byteLength > feedMaxBytes) {
+        throw new SourceError('too_large', `${this.#url}: feed of at least ${this.#stream.byteLength} bytes exceeds ${feedMaxBytes}`);
+      }
+      if (this.#sitemap !== null && text !== '') for (const e of this.#sitemap.write(text)) entries.push(e);
     }
-    const doc = openDocument(gunzipCapped(kept), page.headers['content-type']);
-    if ((this.#expected ?? kindOf(doc.head)) === 'feed') return { notModified: false, page, kind: 'feed', doc };
-    // A gzipped sitemap, inflated whole: parsed in ~1 MB pieces of text, each batch handed on.
-    const reading = readSitemap(doc.chunks(), page.url);
-    let step = reading.next();
-    for (; !step.done; step = reading.next()) await sinkEntries(this.#ctx, step.value);
-    return { notModified: false, page, kind: 'sitemap', sitemap: step.value };
+    return entries;
   }
 }
 
@@ -176,8 +176,6 @@ async function collectDocument(ctx: Ctx, url: string, got: ReadDocument, ancesto
 }
 
 async function collectFeed(ctx: Ctx, url: string, got: Extract<ReadDocument, { kind: 'feed' }>): Promise<void> {
-  const bytes = got.doc.byteLength;
-  if (bytes > ctx.deps.feedMaxBytes) throw feedTooLarge(url, bytes, ctx.deps.feedMaxBytes, true);
   const feed = parseFeedDocument(got.doc.text(), got.page.url);
   ctx.out.kind = 'feed';
   await ctx.sink(feed.items.map((i) => ({ ...i, lastmod: null })));

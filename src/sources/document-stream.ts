@@ -2,8 +2,11 @@
  * A fetched feed or sitemap read as its bytes arrive, so a 50 MB sitemap never exists as one
  * Buffer. The same checks as openDocument, on the first bytes instead of the whole body.
  */
+import { finished } from 'node:stream/promises';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
-import { documentCharset, isGzip, PROLOG_BYTES, refuseEntityDeclarations } from './xml-text.js';
+import { SourceError } from './errors.js';
+import { documentCharset, isGzip, MAX_DOCUMENT_BYTES, PROLOG_BYTES, refuseEntityDeclarations } from './xml-text.js';
 
 /** How the rest of a document is wanted once its prolog has been read: decoded as it comes, or kept whole. */
 export type BodyRoute = 'text' | 'bytes';
@@ -14,8 +17,7 @@ type Decoder = ReturnType<typeof iconv.getDecoder>;
  * Holds the first PROLOG_BYTES (or the whole body, if shorter) until the charset can be told and
  * the DOCTYPE checked (xml_entities); then asks `route`, which sees the decoded head, whether the
  * rest is wanted as text, decoded chunk by chunk, or kept as bytes for the end (a feed, parsed
- * whole). gzip data (magic bytes 1f 8b) is always kept: a compressed sitemap is small on the wire,
- * and gunzipCapped then reads it as a whole body is read, with its cap on the inflated size.
+ * whole). It takes document bytes: gzip data goes through GzipInflater first.
  */
 export class DocumentStream {
   readonly #contentType: string | undefined;
@@ -42,30 +44,16 @@ export class DocumentStream {
     if (this.#decoder !== null) return this.#decoder.write(chunk);
     this.#held.push(chunk);
     this.#heldBytes += chunk.length;
-    if (this.#state !== 'prolog' || this.#heldBytes < 2) return '';
-    if (this.#heldGzip()) {
-      this.#state = 'bytes';
-      return '';
-    }
-    return this.#heldBytes >= PROLOG_BYTES ? this.#openProlog(false) : '';
+    return this.#state === 'prolog' && this.#heldBytes >= PROLOG_BYTES ? this.#openProlog(false) : '';
   }
 
-  /** Ends the body: the text still to come, or the whole body when it was kept (gzip, or routed to bytes). */
+  /** Ends the body: the text still to come, or the whole body when it was routed to bytes. */
   end(): { text: string; kept: Buffer | null } {
-    let text = '';
-    if (this.#state === 'prolog') {
-      if (this.#heldGzip()) this.#state = 'bytes';
-      else text = this.#openProlog(true);
-    }
+    const text = this.#state === 'prolog' ? this.#openProlog(true) : '';
     if (this.#decoder !== null) return { text: text + (this.#decoder.end() ?? ''), kept: null };
     const kept = Buffer.concat(this.#held, this.#heldBytes);
     this.#held = [];
     return { text: '', kept };
-  }
-
-  #heldGzip(): boolean {
-    const first = this.#held[0];
-    return first !== undefined && isGzip(first.length >= 2 ? first : Buffer.concat(this.#held));
   }
 
   #openProlog(complete: boolean): string {
@@ -81,5 +69,88 @@ export class DocumentStream {
     this.#heldBytes = 0;
     this.#decoder = decoder;
     return head + decoder.write(prolog.subarray(PROLOG_BYTES));
+  }
+}
+
+/**
+ * Inflates a body that is gzip data (magic bytes 1f 8b: a `.xml.gz` file, which undici's
+ * Content-Encoding decoders leave as it is) as it arrives, refusing it once it inflates past
+ * maxBytes as gunzipCapped does; passes any other body through. A zlib stream works off the event
+ * loop, hence the promises: each write resolves once its bytes have been inflated.
+ */
+export class GzipInflater {
+  readonly #maxBytes: number;
+  /** The first bytes, until there are two to tell gzip data by; null once told. */
+  #held: Buffer | null = Buffer.alloc(0);
+  #gunzip: Gunzip | null = null;
+  /** Rejects when zlib fails: a write it fails on never calls back. */
+  #failed: Promise<never> = new Promise(() => undefined);
+  #out: Buffer[] = [];
+  #inflated = 0;
+
+  constructor(maxBytes: number = MAX_DOCUMENT_BYTES) {
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Takes the next bytes of the body; returns the document bytes they give. */
+  async write(chunk: Buffer): Promise<Buffer[]> {
+    if (this.#held !== null) {
+      const held = this.#held.length === 0 ? chunk : Buffer.concat([this.#held, chunk]);
+      if (held.length < 2) {
+        this.#held = held;
+        return [];
+      }
+      this.#held = null;
+      if (!isGzip(held)) return [held];
+      this.#gunzip = this.#open();
+      chunk = held;
+    }
+    const gunzip = this.#gunzip;
+    if (gunzip === null) return [chunk];
+    await this.#settled(new Promise<void>((resolve, reject) => gunzip.write(chunk, (err) => (err ? reject(err) : resolve()))));
+    return this.#taken();
+  }
+
+  /** Ends the body; returns the document bytes still to come. */
+  async end(): Promise<Buffer[]> {
+    const held = this.#held;
+    this.#held = null;
+    if (held !== null) return held.length === 0 ? [] : [held];
+    if (this.#gunzip === null) return [];
+    this.#gunzip.end();
+    await this.#settled(finished(this.#gunzip));
+    return this.#taken();
+  }
+
+  #open(): Gunzip {
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    gunzip.on('data', (out: Buffer) => {
+      this.#inflated += out.length;
+      // Past the cap, the rest of this write is inflated and dropped; the write then fails.
+      if (this.#inflated <= this.#maxBytes) this.#out.push(out);
+    });
+    this.#failed = new Promise((_resolve, reject) => gunzip.once('error', reject));
+    this.#failed.catch(() => undefined); // reported through the write or end it cuts short
+    return gunzip;
+  }
+
+  async #settled(inflating: Promise<unknown>): Promise<void> {
+    try {
+      await Promise.race([inflating, this.#failed]);
+    } catch (err) {
+      this.#gunzip?.destroy();
+      throw new SourceError('bad_gzip', `unreadable gzip data: ${(err as Error).message}`, { cause: err });
+    }
+    if (this.#inflated > this.#maxBytes) {
+      this.#gunzip?.destroy();
+      this.#out = [];
+      throw new SourceError('too_large', `gzipped document expands past ${this.#maxBytes} bytes`);
+    }
+  }
+
+  #taken(): Buffer[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
   }
 }

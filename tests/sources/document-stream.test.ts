@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { DocumentStream, type BodyRoute } from '../../src/sources/document-stream.js';
+import { DocumentStream, GzipInflater, type BodyRoute } from '../../src/sources/document-stream.js';
 import { ENTITY_BOMB, urlset } from './fixtures.js';
 
 const PROLOG = 64 * 1024;
@@ -76,12 +76,43 @@ describe('DocumentStream', () => {
   });
 
   it.each([
-    ['gzip data, whatever its size and cuts (route never asked)', gzipSync(sjis), [1, 2, 500], 'text' as const, 0],
     ['a document routed to bytes', sjis, [100, PROLOG + 7], 'bytes' as const, 1],
     ['an empty body', Buffer.alloc(0), [], 'bytes' as const, 1],
   ])('keeps %s whole', (_label, bytes, cuts, route, asked) => {
     const got = push(bytes, cuts, 'application/xml', route);
     expect(got.kept?.equals(bytes)).toBe(true);
     expect([got.text, got.heads.length]).toEqual(['', asked]);
+  });
+});
+
+describe('GzipInflater', () => {
+  const doc = Buffer.from(urlset(Array.from({ length: 3000 }, (_, i) => ({ url: `https://news.example/${i}` }))));
+  const gz = gzipSync(doc);
+
+  async function inflate(bytes: Buffer, cuts: number[], maxBytes?: number) {
+    const inflater = new GzipInflater(maxBytes);
+    const out: Buffer[] = [];
+    const points = [0, ...cuts, bytes.length];
+    for (let i = 1; i < points.length; i++) out.push(...(await inflater.write(bytes.subarray(points[i - 1], points[i]))));
+    out.push(...(await inflater.end()));
+    return Buffer.concat(out);
+  }
+
+  it.each([
+    ['gzip data in one piece', gz, [], doc],
+    ['gzip data cut after its first byte and in 500-byte pieces', gz, [1, ...Array.from({ length: Math.floor(gz.length / 500) }, (_, i) => (i + 1) * 500)], doc],
+    ['plain bytes, first piece one byte long', doc, [1, 2, 9000], doc],
+    ['a one-byte body', Buffer.from('x'), [], Buffer.from('x')],
+    ['an empty body', Buffer.alloc(0), [], Buffer.alloc(0)],
+  ])('gives back %s as the document bytes', async (_label, bytes, cuts, expected) => {
+    expect((await inflate(bytes, cuts)).equals(expected)).toBe(true);
+  });
+
+  it.each([
+    ['inflating past the cap', 'too_large', gz, doc.length - 1],
+    ['a truncated gzip stream', 'bad_gzip', gz.subarray(0, gz.length - 100), undefined],
+    ['corrupt deflate data', 'bad_gzip', Buffer.concat([gz.subarray(0, 12), Buffer.alloc(200, 0xff)]), undefined],
+  ])('refuses %s (%s)', async (_label, reason, bytes, maxBytes) => {
+    await expect(inflate(bytes, [100], maxBytes)).rejects.toMatchObject({ reason });
   });
 });
