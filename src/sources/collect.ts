@@ -81,6 +81,12 @@ type Fetched = { notModified: true; page: FetchedPage } | ReadDocument;
 const notModifiedSince = (lastmod: string | null, since: string | null): boolean => lastmod !== null && since !== null && lastmod <= since;
 const kindOf = (head: string): Kind => (isSitemapRoot(rootElementName(head)) ? 'sitemap' : 'feed');
 
+/**
+ * Sitemap entries are handed on at least this many at a time: a network chunk (~64 KB) completes
+ * ~150 entries, and each hand-over costs a seen-set and a store query.
+ */
+const SINK_BATCH = 1000;
+
 /** Hands sitemap entries on, less those not modified since the last poll. */
 async function sinkEntries(ctx: Ctx, entries: SitemapEntry[]): Promise<void> {
   if (entries.length === 0) return;
@@ -101,6 +107,8 @@ class DocumentReading {
   readonly #stream: DocumentStream;
   #sitemap: SitemapReader | null = null;
   #keepsFeed = false;
+  /** Entries parsed but not yet handed on. */
+  #pending: SitemapEntry[] = [];
 
   /** `expected` is the kind the caller knows the document to be; null tells it by its root element. */
   constructor(ctx: Ctx, url: string, response: Pick<FetchedPage, 'url' | 'headers'>, expected: Kind | null) {
@@ -117,11 +125,17 @@ class DocumentReading {
   }
 
   async write(chunk: Buffer): Promise<void> {
-    await sinkEntries(this.#ctx, this.#take(await this.#inflater.write(chunk)));
+    for (const e of this.#take(await this.#inflater.write(chunk))) this.#pending.push(e);
+    if (this.#pending.length < SINK_BATCH) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    await sinkEntries(this.#ctx, batch);
   }
 
   async end(page: FetchedPage): Promise<ReadDocument> {
-    const entries = this.#take(await this.#inflater.end());
+    const entries = this.#pending;
+    this.#pending = [];
+    for (const e of this.#take(await this.#inflater.end())) entries.push(e);
     const { text, kept } = this.#stream.end();
     if (kept !== null) return { notModified: false, page, kind: 'feed', doc: openDocument(kept, page.headers['content-type']) };
     // Not kept, so routed to text: the sitemap reader exists.
