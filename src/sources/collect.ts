@@ -137,7 +137,12 @@ class DocumentReading {
     this.#pending = [];
     for (const e of this.#take(await this.#inflater.end())) entries.push(e);
     const { text, kept } = this.#stream.end();
-    if (kept !== null) return { notModified: false, page, kind: 'feed', doc: openDocument(kept, page.headers['content-type']) };
+    if (kept !== null) {
+      // A feed shorter than the prolog is routed only here, so #take never saw it as a feed.
+      const { feedMaxBytes } = this.#ctx.deps;
+      if (kept.length > feedMaxBytes) throw new SourceError('too_large', `${this.#url}: feed of ${kept.length} bytes exceeds ${feedMaxBytes}`);
+      return { notModified: false, page, kind: 'feed', doc: openDocument(kept, page.headers['content-type']) };
+    }
     // Not kept, so routed to text: the sitemap reader exists.
     const sitemap = this.#sitemap!;
     for (const e of sitemap.write(text)) entries.push(e);

@@ -129,4 +129,18 @@ describe('caps on a body read as it arrives', () => {
     expect(outcomes).toEqual(['/feed.xml', '/feed.xml.gz'].map((path) => ['too_large', `${h.server.url(path)}: feed of at least N bytes exceeds ${cap}`]));
     expect([plain.finished, gzipped.finished]).toEqual([false, false]);
   });
+
+  it('a feed shorter than the 64 KiB prolog fails too_large when it is over feedMaxBytes, plain or gzipped, and passes at the cap', async () => {
+    const feed = Buffer.from(rss(Array.from({ length: 40 }, (_, i) => ({ url: h.server.url(`/s/${i}`), title: `Story ${i}` }))));
+    expect(feed.length).toBeLessThan(64 * 1024);
+    serve('/short.xml', feed, [feed.length >> 1], 'application/rss+xml');
+    const gz = gzipSync(feed);
+    serve('/short.xml.gz', gz, [gz.length >> 1], 'application/x-gzip');
+    const outcome = (path: string, cap: number) =>
+      collect(h.source('short', path), async () => undefined, cap).then((c) => c.kind, (err: { reason?: string; message?: string }) => [err.reason, err.message]);
+    const got = [];
+    for (const [path, cap] of [['/short.xml', feed.length - 1], ['/short.xml.gz', feed.length - 1], ['/short.xml', feed.length], ['/short.xml.gz', feed.length]] as const) got.push(await outcome(path, cap));
+    const refused = (path: string) => ['too_large', `${h.server.url(path)}: feed of ${feed.length} bytes exceeds ${feed.length - 1}`];
+    expect(got).toEqual([refused('/short.xml'), refused('/short.xml.gz'), 'feed', 'feed']);
+  });
 });
