@@ -55,7 +55,7 @@ describe('a sitemap read as it arrives', () => {
     ['plain', (b: Buffer) => b, 8192],
     ['gzipped (.xml.gz)', (b: Buffer) => gzipSync(b), 1024],
   ])('hands its first entries to the sink while the rest of its body is held back by the server: %s', async (_label, encode, piece) => {
-    const entries: Entry[] = Array.from({ length: 3000 }, (_, i) => ({ url: h.server.url(`/live/${i}`), lastmod: '2026-11-28T10:00:00Z' }));
+    const entries: Entry[] = Array.from({ length: 6000 }, (_, i) => ({ url: h.server.url(`/live/${i}`), lastmod: '2026-11-28T10:00:00Z' }));
     const body = encode(Buffer.from(urlset(entries)));
     const half = Math.floor(body.length / 2);
     const events: string[] = [];
