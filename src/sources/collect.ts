@@ -132,6 +132,11 @@ class DocumentReading {
     await sinkEntries(this.#ctx, batch);
   }
 
+  /** Frees what reading holds when the body will not be read to its end. */
+  close(): void {
+    this.#inflater.close();
+  }
+
   async end(page: FetchedPage): Promise<ReadDocument> {
     const entries = this.#pending;
     this.#pending = [];
@@ -172,14 +177,20 @@ async function fetchDocument(ctx: Ctx, url: string, expected: Kind | null): Prom
   await deps.waitForHost?.(url, ctx.signal);
   // Made at the first chunk, which comes with the final URL and Content-Type; or at the end, for an empty body.
   let reading = null as DocumentReading | null;
-  const page = await deps.fetcher.fetchPage(url, {
-    acceptTypes: SOURCE_TYPES,
-    maxBytes: MAX_DOCUMENT_BYTES,
-    etag: validators?.etag,
-    lastModified: validators?.lastModified,
-    signal: ctx.signal,
-    onChunk: (chunk, response) => (reading ??= new DocumentReading(ctx, url, response, expected)).write(chunk),
-  });
+  let page: FetchedPage;
+  try {
+    page = await deps.fetcher.fetchPage(url, {
+      acceptTypes: SOURCE_TYPES,
+      maxBytes: MAX_DOCUMENT_BYTES,
+      etag: validators?.etag,
+      lastModified: validators?.lastModified,
+      signal: ctx.signal,
+      onChunk: (chunk, response) => (reading ??= new DocumentReading(ctx, url, response, expected)).write(chunk),
+    });
+  } catch (err) {
+    reading?.close();
+    throw err;
+  }
   ctx.out.documents += 1;
   if (page.notModified) return { notModified: true, page };
   return (reading ?? new DocumentReading(ctx, url, page, expected)).end(page);

@@ -83,8 +83,6 @@ export class GzipInflater {
   /** The first bytes, until there are two to tell gzip data by; null once told. */
   #held: Buffer | null = Buffer.alloc(0);
   #gunzip: Gunzip | null = null;
-  /** Rejects when zlib fails: a write it fails on never calls back. */
-  #failed: Promise<never> = new Promise(() => undefined);
   #out: Buffer[] = [];
   #inflated = 0;
 
@@ -107,7 +105,7 @@ export class GzipInflater {
     }
     const gunzip = this.#gunzip;
     if (gunzip === null) return [chunk];
-    await this.#settled(new Promise<void>((resolve, reject) => gunzip.write(chunk, (err) => (err ? reject(err) : resolve()))));
+    await this.#settled(inflated(gunzip, (done) => gunzip.write(chunk, done)));
     return this.#taken();
   }
 
@@ -117,33 +115,40 @@ export class GzipInflater {
     this.#held = null;
     if (held !== null) return held.length === 0 ? [] : [held];
     if (this.#gunzip === null) return [];
-    this.#gunzip.end();
-    await this.#settled(finished(this.#gunzip));
+    const gunzip = this.#gunzip;
+    gunzip.end();
+    await this.#settled(finished(gunzip));
     return this.#taken();
+  }
+
+  /** Frees the zlib stream of a body that will not be read to its end (the fetch failed). */
+  close(): void {
+    this.#gunzip?.destroy();
+    this.#out = [];
   }
 
   #open(): Gunzip {
     const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    // An error is reported through the write or end it interrupts; this listener only keeps a
+    // stray one from being an unhandled 'error' event.
+    gunzip.on('error', () => undefined);
     gunzip.on('data', (out: Buffer) => {
       this.#inflated += out.length;
       // Past the cap, the rest of this write is inflated and dropped; the write then fails.
       if (this.#inflated <= this.#maxBytes) this.#out.push(out);
     });
-    this.#failed = new Promise((_resolve, reject) => gunzip.once('error', reject));
-    this.#failed.catch(() => undefined); // reported through the write or end it cuts short
     return gunzip;
   }
 
   async #settled(inflating: Promise<unknown>): Promise<void> {
     try {
-      await Promise.race([inflating, this.#failed]);
+      await inflating;
     } catch (err) {
-      this.#gunzip?.destroy();
+      this.close();
       throw new SourceError('bad_gzip', `unreadable gzip data: ${(err as Error).message}`, { cause: err });
     }
     if (this.#inflated > this.#maxBytes) {
-      this.#gunzip?.destroy();
-      this.#out = [];
+      this.close();
       throw new SourceError('too_large', `gzipped document expands past ${this.#maxBytes} bytes`);
     }
   }
@@ -153,4 +158,21 @@ export class GzipInflater {
     this.#out = [];
     return out;
   }
+}
+
+/**
+ * Settles when zlib has taken a write, or rejects with its error. A write zlib fails on may never
+ * call back, so the stream's error is listened for too, for this write only: one listener per
+ * write rather than a reaction per write on a promise that lives as long as the document.
+ */
+function inflated(gunzip: Gunzip, write: (done: (err?: Error | null) => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (err: Error): void => reject(err);
+    gunzip.once('error', failed);
+    write((err) => {
+      gunzip.off('error', failed);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
 }
