@@ -142,12 +142,9 @@ class DocumentReading {
     this.#pending = [];
     for (const e of this.#take(await this.#inflater.end())) entries.push(e);
     const { text, kept } = this.#stream.end();
-    if (kept !== null) {
-      // A feed shorter than the prolog is routed only here, so #take never saw it as a feed.
-      const { feedMaxBytes } = this.#ctx.deps;
-      if (kept.length > feedMaxBytes) throw new SourceError('too_large', `${this.#url}: feed of ${kept.length} bytes exceeds ${feedMaxBytes}`);
-      return { notModified: false, page, kind: 'feed', doc: openDocument(kept, page.headers['content-type']) };
-    }
+    // A feed shorter than the prolog is routed only by end(), so #take never saw it as a feed.
+    this.#refuseOversizedFeed(true);
+    if (kept !== null) return { notModified: false, page, kind: 'feed', doc: openDocument(kept, page.headers['content-type']) };
     // Not kept, so routed to text: the sitemap reader exists.
     const sitemap = this.#sitemap!;
     for (const e of sitemap.write(text)) entries.push(e);
@@ -159,15 +156,20 @@ class DocumentReading {
   /** Passes document bytes on; returns the sitemap entries they complete. */
   #take(pieces: Buffer[]): SitemapEntry[] {
     const entries: SitemapEntry[] = [];
-    const { feedMaxBytes } = this.#ctx.deps;
     for (const bytes of pieces) {
       const text = this.#stream.write(bytes);
-      if (this.#keepsFeed && this.#stream.byteLength > feedMaxBytes) {
-        throw new SourceError('too_large', `${this.#url}: feed of at least ${this.#stream.byteLength} bytes exceeds ${feedMaxBytes}`);
-      }
+      this.#refuseOversizedFeed(false);
       if (this.#sitemap !== null && text !== '') for (const e of this.#sitemap.write(text)) entries.push(e);
     }
     return entries;
+  }
+
+  /** A feed (kept whole to be parsed) is refused once past feedMaxBytes; `ended`: its whole body is in. */
+  #refuseOversizedFeed(ended: boolean): void {
+    const { feedMaxBytes } = this.#ctx.deps;
+    const bytes = this.#stream.byteLength;
+    if (!this.#keepsFeed || bytes <= feedMaxBytes) return;
+    throw new SourceError('too_large', `${this.#url}: feed of ${ended ? '' : 'at least '}${bytes} bytes exceeds ${feedMaxBytes}`);
   }
 }
 
