@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeInput } from '../../src/pipeline/decode.js';
@@ -228,6 +229,20 @@ describe('decodeInput: strings', () => {
       expect(text, Buffer.from(bytes).toString('hex')).toBe(new TextDecoder('utf-8').decode(input));
       expect(text).toContain(bytes[0] === 0xef ? '\uffff' : '\ufffd');
     }
+  });
+
+  it('decodes any valid UTF-8 as the WHATWG decoder does: ASCII, BMP, astral, with and without a BOM', () => {
+    // Valid UTF-8 and ASCII take other routes than malformed UTF-8 (see decodeUtf8): each must agree.
+    // Any scalar value but the C0 controls, which would make the page look binary.
+    const scalar = fc.integer({ min: 0x20, max: 0x10ffff }).filter((cp) => cp < 0xd800 || cp > 0xdfff).map((cp) => String.fromCodePoint(cp));
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', '<', '\n', 'é', '’'), scalar), minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(text, fc.boolean(), (body, bom) => {
+        const input = Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(`<p>x${body}</p>`)]);
+        expect(decodeInput(input, { contentType: 'text/html; charset=utf-8' }).text).toBe(new TextDecoder('utf-8').decode(input));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('drops a UTF-8 BOM from bytes', () => {
