@@ -13,33 +13,68 @@ const TOKEN = new RegExp(
   'gv',
 );
 const SHINGLE = 3;
-/**
- * Stretches a token cannot cross: its ASCII characters are [0-9A-Za-z_], so a run of those or of any
- * non-ASCII holds whole tokens. An ASCII-only run is one token as it stands; only runs with other
- * characters need the Unicode-property pattern, which costs ~5x as much per character.
- */
-const RUN = /[0-9A-Za-z_\u0080-\uffff]+/g;
-const NON_ASCII = /[^\x00-\x7f]/;
 
-/** `lower.match(TOKEN)`, at a third of the cost on mostly-ASCII text. */
-function tokensOf(lower: string): string[] {
-  const tokens: string[] = [];
-  for (const run of lower.match(RUN) ?? []) {
-    if (!NON_ASCII.test(run)) tokens.push(run);
-    else for (const token of run.match(TOKEN) ?? []) tokens.push(token);
-  }
-  return tokens;
+/** In ASCII a token is 0-9, a-z (the text is lower-cased) or `_`; any non-ASCII may belong to one. */
+function mayBeInToken(c: number): boolean {
+  return c >= 0x80 || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+interface TokenHashes {
+  high: Uint32Array;
+  low: Uint32Array;
+  count: number;
 }
 
 /**
- * MurmurHash3 (x86, 32-bit) over the UTF-16 code units of `s`, two units per block. Two seeds give
- * the two independent halves of a 64-bit feature hash without BigInt.
+ * The two hashes of each token of `lower` (`lower.match(TOKEN)`), in order. Tokens never cross a
+ * character outside {@link mayBeInToken}, so the text is cut into runs of those: an ASCII-only run
+ * is one token, hashed where it stands with no substring made; only runs with other characters
+ * need the Unicode-property pattern, which costs about five times as much per character.
  */
-function murmur32(s: string, seed: number): number {
+function hashTokens(lower: string): TokenHashes {
+  // A token takes at least one character: there are at most as many tokens as characters.
+  const high = new Uint32Array(lower.length);
+  const low = new Uint32Array(lower.length);
+  let count = 0;
+  let runStart = -1;
+  let runIsAscii = true;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 0x20;
+    if (mayBeInToken(c)) {
+      if (runStart === -1) {
+        runStart = i;
+        runIsAscii = true;
+      }
+      if (c >= 0x80) runIsAscii = false;
+      continue;
+    }
+    if (runStart === -1) continue;
+    if (runIsAscii) {
+      high[count] = murmur32(lower, runStart, i, SEED_HIGH);
+      low[count] = murmur32(lower, runStart, i, SEED_LOW);
+      count++;
+    } else {
+      for (const token of lower.slice(runStart, i).match(TOKEN) ?? []) {
+        high[count] = murmur32(token, 0, token.length, SEED_HIGH);
+        low[count] = murmur32(token, 0, token.length, SEED_LOW);
+        count++;
+      }
+    }
+    runStart = -1;
+  }
+  return { high, low, count };
+}
+
+/**
+ * MurmurHash3 (x86, 32-bit) over the UTF-16 code units of `s` from `start` to `end`, two units per
+ * block. Two seeds give the two independent halves of a 64-bit feature hash without BigInt.
+ */
+function murmur32(s: string, start: number, end: number, seed: number): number {
   let h = seed >>> 0;
-  const blocks = s.length >>> 1;
-  for (let i = 0; i < blocks; i++) {
-    let k = s.charCodeAt(2 * i) | (s.charCodeAt(2 * i + 1) << 16);
+  const length = end - start;
+  const blocksEnd = start + (length & ~1);
+  for (let i = start; i < blocksEnd; i += 2) {
+    let k = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, 0x1b873593);
@@ -47,14 +82,14 @@ function murmur32(s: string, seed: number): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  if (s.length & 1) {
-    let k = s.charCodeAt(s.length - 1);
+  if (length & 1) {
+    let k = s.charCodeAt(end - 1);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, 0x1b873593);
     h ^= k;
   }
-  return fmix32(h ^ (s.length * 2));
+  return fmix32(h ^ (length * 2));
 }
 
 const SEED_HIGH = 0x9747b28c;
@@ -120,17 +155,11 @@ function shingleHash(tokenHashes: Uint32Array, i: number, count: number): number
 
 /** 16 lower-case hex digits; all zeros for a text without a single word. */
 export function simhash64(text: string): string {
-  const tokens = tokensOf(text.toLowerCase());
-  if (tokens.length === 0) return '0'.repeat(16);
-  const high = new Uint32Array(tokens.length);
-  const low = new Uint32Array(tokens.length);
-  tokens.forEach((token, i) => {
-    high[i] = murmur32(token, SEED_HIGH);
-    low[i] = murmur32(token, SEED_LOW);
-  });
+  const { high, low, count } = hashTokens(text.toLowerCase());
+  if (count === 0) return '0'.repeat(16);
   // A text shorter than one shingle is its own single feature.
-  const width = Math.min(SHINGLE, tokens.length);
-  const features = tokens.length - width + 1;
+  const width = Math.min(SHINGLE, count);
+  const features = count - width + 1;
   // 33 planes count past 2^32 features, more than any string can hold.
   const highCounts = new Int32Array(33);
   const lowCounts = new Int32Array(33);
