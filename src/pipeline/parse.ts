@@ -33,13 +33,23 @@ const PARSER_OPTIONS = { ...PARSE_OPTIONS, Tokenizer: PageTokenizer };
 export function parseHtml(html: string): ParsedPage {
   const handler = new DomHandler(undefined, PARSE_OPTIONS);
   new Parser(handler, PARSER_OPTIONS).end(html);
-  const document = handler.root;
-  let api: CheerioAPI | undefined;
-  return {
-    document,
-    get $() {
-      api ??= load(document, { xml: PARSE_OPTIONS });
-      return api;
-    },
-  };
+  return new LazyCheerioPage(handler.root);
+}
+
+/**
+ * A class, not an object literal with a `get $()` closure: V8 keeps a literal's getter in the
+ * hidden class the next page's literal shares, and minor GCs take that as a strong reference, so
+ * each finished page (its tree and its whole text, ~0.7 MB) stayed alive until the next young-
+ * generation collection and was copied and promoted there. That was most of the collector's work
+ * in a run of extractions (tests/pipeline/parse-retention.test.ts).
+ */
+class LazyCheerioPage implements ParsedPage {
+  #api: CheerioAPI | undefined;
+
+  constructor(readonly document: Document) {}
+
+  get $(): CheerioAPI {
+    this.#api ??= load(this.document, { xml: PARSE_OPTIONS });
+    return this.#api;
+  }
 }
