@@ -41,7 +41,7 @@ export function loadPages(opts: { keepBytes?: boolean } = {}): BenchPage[] {
     const url = entry.url ?? '';
     const truth = entry.articleBody ?? '';
     if (opts.keepBytes === true) {
-      pages.push({ id, url, truth, bytes, get html() { return bytes.toString('utf8'); } });
+      pages.push(new PageBytes(id, url, truth, bytes));
     } else {
       pages.push({ id, url, truth, html: bytes.toString('utf8') });
     }
@@ -77,5 +77,23 @@ export function loadCompressedPages(): CompressedBenchPage[] {
 /** One compressed page as a {@link BenchPage} with its bytes (no truth: the speed benchmark scores nothing). */
 export function inflatePage(page: CompressedBenchPage): BenchPage {
   const bytes = gunzipSync(page.gz);
-  return { id: page.id, url: page.url, truth: '', bytes, get html() { return bytes.toString('utf8'); } };
+  return new PageBytes(page.id, page.url, '', bytes);
+}
+
+/**
+ * A page held as bytes, decoded on each read of `html`. A class rather than an object literal with
+ * a getter closure: V8 keeps such a closure reachable to minor GCs through the hidden class the
+ * next literal shares, so the last page would outlive its turn (see src/pipeline/parse.ts).
+ */
+class PageBytes implements BenchPage {
+  constructor(
+    readonly id: string,
+    readonly url: string,
+    readonly truth: string,
+    readonly bytes: Buffer,
+  ) {}
+
+  get html(): string {
+    return this.bytes.toString('utf8');
+  }
 }
