@@ -32,8 +32,14 @@ const PARSER_OPTIONS = { ...PARSE_OPTIONS, Tokenizer: PageTokenizer };
 
 export function parseHtml(html: string): ParsedPage {
   const handler = new DomHandler(undefined, PARSE_OPTIONS);
-  new Parser(handler, PARSER_OPTIONS).end(html);
-  return new LazyCheerioPage(handler.root);
+  const parser = new Parser(handler, PARSER_OPTIONS);
+  parser.end(html);
+  const document = handler.root;
+  // The parser, its tokenizer and the handler still point at the tree and the text. They are
+  // garbage now, but optimized code can keep a reference to one of them (weak, which V8's young
+  // collector treats as strong) and with it the whole page. reset() lets go of both.
+  parser.reset();
+  return new LazyCheerioPage(document);
 }
 
 /**
