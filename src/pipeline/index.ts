@@ -60,7 +60,7 @@ export function extractArticle(input: string | Buffer, opts: ExtractOptions = {}
   let metadata: PageMetadata = emptyMetadata();
   let blocks: Block[];
   if (decoded.kind === 'html') {
-    const page = parseHtml(decoded.text);
+    const page = parseHtml(decoded.pieces);
     metadata = extractMetadata(page, { url });
     const baseUrl = url ?? metadata.canonicalUrl;
     blocks = (hostRule && extractRuleContent(page, hostRule, baseUrl)) ?? extractGenericContent(page.document, { baseUrl });

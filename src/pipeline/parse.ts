@@ -30,10 +30,19 @@ const PARSE_OPTIONS = { xmlMode: false, decodeEntities: true } as const;
 /** The same, with the tokenizer that skips plain runs of text (see skipping-tokenizer.ts). */
 const PARSER_OPTIONS = { ...PARSE_OPTIONS, Tokenizer: PageTokenizer };
 
-export function parseHtml(html: string): ParsedPage {
+/**
+ * `html`: the page, whole or in pieces (decode.ts hands over pieces of 32 Ki characters, which V8
+ * makes far more cheaply than one large string). The parser reads pieces as a stream: a text, tag
+ * or entity cut between two pieces comes out whole, the same tree as from the joined text.
+ */
+export function parseHtml(html: string | readonly string[]): ParsedPage {
   const handler = new DomHandler(undefined, PARSE_OPTIONS);
   const parser = new Parser(handler, PARSER_OPTIONS);
-  parser.end(html);
+  if (typeof html === 'string') parser.end(html);
+  else {
+    for (const piece of html) parser.write(piece);
+    parser.end();
+  }
   const document = handler.root;
   // The parser, its tokenizer and the handler still point at the tree and the text. They are
   // garbage now, but optimized code can keep a reference to one of them (weak, which V8's young

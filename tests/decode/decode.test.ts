@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/pipeline/decode.js';
+import { PIECE_CHARS, decodeInput } from '../../src/pipeline/decode.js';
 import { InputError } from '../../src/errors.js';
 
 const KOREAN = '서울 한국 정부는 오늘 새로운 경제 정책을 발표했다.';
@@ -52,7 +52,7 @@ describe('decodeInput: legacy charsets', () => {
   it('reads the http-equiv form of the declaration', () => {
     const html = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr"></head><body>${KOREAN}</body></html>`;
     const result = decodeInput(iconv.encode(html, 'euc-kr'), {});
-    expect(result).toEqual({ text: html, charset: 'euc-kr', kind: 'html' });
+    expect({ text: result.text, charset: result.charset, kind: result.kind }).toEqual({ text: html, charset: 'euc-kr', kind: 'html' });
   });
 
   it('finds a declaration behind a long comment banner (past 1024, within 4096 bytes)', () => {
@@ -251,6 +251,44 @@ describe('decodeInput: strings', () => {
   });
 
   it('takes a string as already decoded and drops a leading BOM', () => {
-    expect(decodeInput('\ufeffHello there', {})).toEqual({ text: 'Hello there', charset: 'utf-8', kind: 'text' });
+    const result = decodeInput('\ufeffHello there', {});
+    expect({ text: result.text, charset: result.charset, kind: result.kind }).toEqual({ text: 'Hello there', charset: 'utf-8', kind: 'text' });
+    expect(result.pieces).toEqual(['Hello there']);
+  });
+});
+
+describe('decodeInput: pieces', () => {
+  const lengths = (pieces: readonly string[]): number[] => pieces.map((piece) => piece.length);
+
+  it('cuts a large UTF-8 page into pieces of at most PIECE_CHARS, never between the halves of a surrogate pair', () => {
+    // An emoji (two UTF-16 units) straddles each multiple of PIECE_CHARS.
+    const filler = 'é'.repeat(PIECE_CHARS - 1);
+    const html = `<p>${filler.slice(3)}😀${filler}😀${filler}😀 end</p>`;
+    const result = decodeInput(Buffer.from(html), { contentType: 'text/html' });
+    expect(result.pieces.length).toBeGreaterThan(3);
+    expect(result.pieces.join('')).toBe(html);
+    expect(result.text).toBe(html);
+    for (const piece of result.pieces) {
+      expect(piece.length).toBeLessThanOrEqual(PIECE_CHARS);
+      expect(piece.charCodeAt(piece.length - 1)).not.toBeGreaterThanOrEqual(0xd800);
+      expect(piece.charCodeAt(0)).not.toSatisfy((c: number) => c >= 0xdc00 && c <= 0xdfff);
+    }
+    expect(lengths(result.pieces).slice(0, 3)).toEqual([PIECE_CHARS - 1, PIECE_CHARS, PIECE_CHARS]);
+  });
+
+  it('cuts a large ASCII page into pieces', () => {
+    const html = `<!doctype html><p>${'word '.repeat(20_000)}</p>`;
+    const result = decodeInput(Buffer.from(html), {});
+    expect(result.text).toBe(html);
+    expect(result.kind).toBe('html');
+    expect(Math.max(...lengths(result.pieces))).toBeLessThanOrEqual(PIECE_CHARS);
+  });
+
+  it('finds control characters spread over the pieces of the binary sample', () => {
+    const noisy = Array.from({ length: 3 * PIECE_CHARS }, (_, i) => (i % 50 === 0 ? '\u0001' : 'x')).join('');
+    expect(inputError(() => decodeInput(Buffer.from(noisy), {})).reason).toBe('binary_input');
+    // Past the first 64 Ki characters, controls are not looked for.
+    const late = 'x'.repeat(2 * PIECE_CHARS) + '\u0001'.repeat(5000);
+    expect(decodeInput(Buffer.from(late), {}).kind).toBe('text');
   });
 });
