@@ -11,11 +11,12 @@
  * (tests/pipeline/skipping-tokenizer.test.ts compares it with the stock tokenizer's, on the
  * dataset's pages and on generated markup).
  *
- * Only three methods change, and each keeps its method's contract: from the character it is given,
- * it moves `index` to the next character the stock method would act on, then lets the stock method
- * act on it. These methods are internal to htmlparser2 (the version is pinned in package.json):
- * when they are missing, as after an upgrade that reshapes the tokenizer, the stock tokenizer is
- * used unchanged and `skippingTokenizerInUse` says so (a test fails on it).
+ * Three methods skip, and each keeps its method's contract: from the character it is given, it
+ * moves `index` to the next character the stock method would act on, then lets the stock method
+ * act on it. A fourth, `handleTrailingData`, makes a page fed in pieces end as the whole page
+ * does (see there). These methods are internal to htmlparser2 (the version is pinned in
+ * package.json): when they are missing, as after an upgrade that reshapes the tokenizer, the stock
+ * tokenizer is used unchanged and `skippingTokenizerInUse` says so (a test fails on it).
  */
 import { Tokenizer } from 'htmlparser2';
 
@@ -29,10 +30,13 @@ interface TokenizerInternals {
   /** Position in the whole input; `buffer` starts at `offset`. */
   index: number;
   offset: number;
+  /** Where the section being read starts, in the whole input; -1 between sections of a tag. */
+  sectionStart: number;
   write(chunk: string): void;
   stateText(c: number): void;
   handleInAttributeValue(c: number, quote: number): void;
   fastForwardTo(c: number): boolean;
+  handleTrailingData(): void;
 }
 
 type TokenizerOptions = ConstructorParameters<typeof Tokenizer>[0];
@@ -40,7 +44,7 @@ type TokenizerCallbacks = ConstructorParameters<typeof Tokenizer>[1];
 
 const StockTokenizer = Tokenizer as unknown as new (options: TokenizerOptions, cbs: TokenizerCallbacks) => TokenizerInternals;
 
-const hasInternals = ['stateText', 'handleInAttributeValue', 'fastForwardTo'].every(
+const hasInternals = ['stateText', 'handleInAttributeValue', 'fastForwardTo', 'handleTrailingData'].every(
   (name) => typeof (Tokenizer.prototype as unknown as Record<string, unknown>)[name] === 'function',
 );
 
@@ -88,6 +92,18 @@ class SkippingTokenizer extends StockTokenizer {
     }
     this.index = found + this.offset;
     return true;
+  }
+
+  /**
+   * A page that ends inside `<br /` or `</div ` (a truncated one) leaves the stock tokenizer there
+   * with no section (`sectionStart` -1), which it hands over as text from -1 to the end. Of one
+   * whole string that is the last character; of pieces it reached back into earlier pieces, and up
+   * to a whole piece of markup became text in the page. Starting the section at the last character
+   * gives what the whole string gives, whatever the pieces.
+   */
+  override handleTrailingData(): void {
+    if (this.sectionStart < 0) this.sectionStart = this.buffer.length + this.offset - 1;
+    super.handleTrailingData();
   }
 
   /** Moves `index` to buffer position `at` and returns the character there; -1 if none. */

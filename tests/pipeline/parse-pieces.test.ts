@@ -35,4 +35,17 @@ describe('parseHtml on pieces', () => {
       expect(parseHtml([html.slice(0, at), html.slice(at)]).$.html(), `cut at ${at}`).toBe(parseHtml(html).$.html());
     }
   });
+
+  // A truncated page can end inside a tag. Inside `</div ` or `<br /` htmlparser2 hands the rest
+  // over as text from position -1, which in a stream of pieces reached back into earlier pieces:
+  // up to a whole piece of markup came out as text, and into the article.
+  const endings = ['</div ', '</div class="x"', '</html\n', '<br /', '<br/', '<img src="a.jpg" /', '<img src=a /', '</script ', '<p', '<p class="a', '</div', '<!-- c', '&amp', 'text'];
+  it.each(endings)('builds the same tree from pieces when the page ends in %j', (ending) => {
+    const html = `<body><article>${'<p>Some words of the story.</p>'.repeat(40)}<p>Last one.${ending}`;
+    const whole = parseHtml(html).$.html();
+    for (const at of [1, 100, html.length - ending.length - 3, html.length - 1]) {
+      expect(parseHtml([html.slice(0, at), html.slice(at)]).$.html(), `cut at ${at}`).toBe(whole);
+      expect(parseHtml([html.slice(0, at), html.slice(at), '']).$.html(), `cut at ${at}, then an empty piece`).toBe(whole);
+    }
+  });
 });
