@@ -220,7 +220,8 @@ function decodeUtf8(bytes: Buffer): string[] {
     for (let at = 0; at < bytes.length; at += PIECE_CHARS) pieces.push(bytes.toString('latin1', at, Math.min(at + PIECE_CHARS, bytes.length)));
     return pieces;
   }
-  if (!isUtf8(bytes)) return [bytes.toString('utf8')];
+  // transcode needs ICU, which a Node built without Intl lacks: V8's decoder does the same, whole.
+  if (!isUtf8(bytes) || typeof transcode !== 'function') return [bytes.toString('utf8')];
   const utf16 = transcode(bytes, 'utf8', 'utf16le');
   const pieces: string[] = [];
   for (let at = 0; at < utf16.length; ) {

@@ -17,7 +17,7 @@
 import { load, type CheerioAPI } from 'cheerio';
 import { DomHandler, type Document } from 'domhandler';
 import { Parser } from 'htmlparser2';
-import { PageTokenizer } from './skipping-tokenizer.js';
+import { PageTokenizer, skippingTokenizerInUse } from './skipping-tokenizer.js';
 
 export interface ParsedPage {
   readonly document: Document;
@@ -38,7 +38,10 @@ const PARSER_OPTIONS = { ...PARSE_OPTIONS, Tokenizer: PageTokenizer };
 export function parseHtml(html: string | readonly string[]): ParsedPage {
   const handler = new DomHandler(undefined, PARSE_OPTIONS);
   const parser = new Parser(handler, PARSER_OPTIONS);
+  // The stock tokenizer (the fallback) ends a page cut inside a tag differently when fed pieces
+  // (see skipping-tokenizer.ts, handleTrailingData): it gets the page whole.
   if (typeof html === 'string') parser.end(html);
+  else if (!skippingTokenizerInUse) parser.end(html.join(''));
   else {
     for (const piece of html) parser.write(piece);
     parser.end();
