@@ -4,7 +4,7 @@
  * compression. Pure apart from zlib.
  */
 import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompress, constants as zlibConstants } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, brotliDecompress, constants as zlibConstants } from 'node:zlib';
 import type { Article } from '../article.js';
 import { StoreError } from './errors.js';
 import type { Attempt, AttemptInput, AttemptStatus, RawPage, RawPageInput } from './types.js';
@@ -134,8 +134,23 @@ const decompress = promisify(brotliDecompress);
  * so the cheap setting wins; decompression reads any quality.
  */
 export function compressBody(body: Buffer): Promise<Buffer> {
-  return compress(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 2, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  const options = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 2, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } };
+  if (body.length > SYNC_COMPRESS_MAX_BYTES) return compress(body, options);
+  try {
+    return Promise.resolve(brotliCompressSync(body, options));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
+
+/**
+ * Bodies up to this size are compressed on the calling thread. zlib's asynchronous form runs the
+ * same work on the thread pool but wraps it in a stream, chunk hand-overs and callbacks: on the
+ * dataset's pages it cost 1.6-1.9 ms of CPU a page against 0.87 ms done in place, and on a small
+ * machine the worker's CPU per URL bounds its throughput. A 1 MiB page blocks the event loop for
+ * about 5 ms; larger ones go to the pool.
+ */
+const SYNC_COMPRESS_MAX_BYTES = 1024 * 1024;
 
 export function decompressBody(stored: Buffer): Promise<Buffer> {
   return decompress(stored);
