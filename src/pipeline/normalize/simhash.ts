@@ -14,9 +14,25 @@ const TOKEN = new RegExp(
 );
 const SHINGLE = 3;
 
-/** In ASCII a token is 0-9, a-z (the text is lower-cased) or `_`; any non-ASCII may belong to one. */
-function mayBeInToken(c: number): boolean {
-  return c >= 0x80 || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+/**
+ * Below this code unit no character belongs to a dense script (Han radicals start here), so a
+ * table can say whether each one is part of a token; above it, and for surrogates, the
+ * Unicode-property pattern decides.
+ */
+const CLASSIFIED_END = 0x2e80;
+const SEPARATOR = 0;
+const TOKEN_CHAR = 1;
+const NEEDS_PATTERN = 2;
+let unitClasses: Uint8Array | undefined;
+
+/** SEPARATOR or TOKEN_CHAR (a letter, digit or `_`) for each unit below CLASSIFIED_END; built once (~1 ms). */
+function classes(): Uint8Array {
+  if (unitClasses === undefined) {
+    const tokenChar = /[\p{L}\p{N}_]/u;
+    unitClasses = new Uint8Array(CLASSIFIED_END);
+    for (let c = 0; c < CLASSIFIED_END; c++) if (tokenChar.test(String.fromCharCode(c))) unitClasses[c] = TOKEN_CHAR;
+  }
+  return unitClasses;
 }
 
 interface TokenHashes {
@@ -27,29 +43,32 @@ interface TokenHashes {
 
 /**
  * The two hashes of each token of `lower` (`lower.match(TOKEN)`), in order. Tokens never cross a
- * character outside {@link mayBeInToken}, so the text is cut into runs of those: an ASCII-only run
- * is one token, hashed where it stands with no substring made; only runs with other characters
- * need the Unicode-property pattern, which costs about five times as much per character.
+ * separator, so the text is cut into runs between separators: a run of letters, digits and `_`
+ * from the table (Latin, Greek, Cyrillic, Arabic, Indic... with their curly quotes and dashes as
+ * separators) is one token, hashed where it stands with no substring made; only runs with other
+ * characters (CJK, Hangul, astral) need the Unicode-property pattern, about five times as costly.
  */
 function hashTokens(lower: string): TokenHashes {
+  const table = classes();
   // A token takes at least one character: there are at most as many tokens as characters.
   const high = new Uint32Array(lower.length);
   const low = new Uint32Array(lower.length);
   let count = 0;
   let runStart = -1;
-  let runIsAscii = true;
+  let runNeedsPattern = false;
   for (let i = 0; i <= lower.length; i++) {
     const c = i < lower.length ? lower.charCodeAt(i) : 0x20;
-    if (mayBeInToken(c)) {
+    const kind = c < CLASSIFIED_END ? table[c] : NEEDS_PATTERN;
+    if (kind !== SEPARATOR) {
       if (runStart === -1) {
         runStart = i;
-        runIsAscii = true;
+        runNeedsPattern = false;
       }
-      if (c >= 0x80) runIsAscii = false;
+      if (kind === NEEDS_PATTERN) runNeedsPattern = true;
       continue;
     }
     if (runStart === -1) continue;
-    if (runIsAscii) {
+    if (!runNeedsPattern) {
       high[count] = murmur32(lower, runStart, i, SEED_HIGH);
       low[count] = murmur32(lower, runStart, i, SEED_LOW);
       count++;
@@ -117,7 +136,9 @@ function majorityBits(planes: Int32Array, features: number): number {
   let word = 0;
   for (let bit = 0; bit < 32; bit++) {
     let ones = 0;
-    for (let p = 0; p < used; p++) ones += ((planes[p]! >>> bit) & 1) * 2 ** p;
+    // A shift is the power of two while it fits an int: always, as strings hold under 2^29 units.
+    if (used <= 30) for (let p = 0; p < used; p++) ones += ((planes[p]! >>> bit) & 1) << p;
+    else for (let p = 0; p < used; p++) ones += ((planes[p]! >>> bit) & 1) * 2 ** p;
     if (2 * ones > features) word |= 1 << bit;
   }
   return word >>> 0;
@@ -148,6 +169,7 @@ function rotl(x: number, r: number): number {
  * building and hashing a string per shingle, which cost most of the time on long articles.
  */
 function shingleHash(tokenHashes: Uint32Array, i: number, count: number): number {
+  if (count === 3) return fmix32(tokenHashes[i]! ^ rotl(tokenHashes[i + 1]!, 11) ^ rotl(tokenHashes[i + 2]!, 22));
   let h = 0;
   for (let j = 0; j < count; j++) h ^= rotl(tokenHashes[i + j]!, (j * 11) % 32);
   return fmix32(h);
