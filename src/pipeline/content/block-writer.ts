@@ -61,7 +61,7 @@ export class BlockWriter {
     this.heading = null;
     // Runs of only whitespace and markup are common between blocks; their html is never used.
     if (text === '') return;
-    const html = parts.join('').replace(/\s+/g, ' ').replace(/^(?:\s|<br>)+|(?<!\s|<br>)(?:\s|<br>)+$/g, '');
+    const html = trimBreaks(parts.join('').replace(/\s+/g, ' '));
     const list = this.lists[this.lists.length - 1];
     if (list !== undefined && heading === null) {
       list.items.push({ text, html });
@@ -126,4 +126,27 @@ export class BlockWriter {
     }
     this.blocks.push({ tag: 'p', text, html: escapeText(text), caption: true });
   }
+}
+
+const BR = '<br>';
+
+/**
+ * Drops the spaces and `<br>`s at both ends of a run's markup, whose whitespace is already folded
+ * to single spaces. Two short loops: the equivalent pattern tried its trailing branch at every
+ * position of the run.
+ */
+export function trimBreaks(html: string): string {
+  let start = 0;
+  let end = html.length;
+  for (;;) {
+    if (start < end && html.charCodeAt(start) === 0x20) start++;
+    else if (end - start >= BR.length && html.startsWith(BR, start)) start += BR.length;
+    else break;
+  }
+  for (;;) {
+    if (end > start && html.charCodeAt(end - 1) === 0x20) end--;
+    else if (end - start >= BR.length && html.endsWith(BR, end)) end -= BR.length;
+    else break;
+  }
+  return start === 0 && end === html.length ? html : html.slice(start, end);
 }
