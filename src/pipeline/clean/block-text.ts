@@ -16,7 +16,41 @@ export function fold(text: string): string {
 
 /** `fold`, also without surrounding punctuation and bullets ("Share:", "| Print |", "▲ Top"). */
 export function foldPhrase(text: string): string {
-  return fold(text.replace(/^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$/gu, ''));
+  return fold(trimPunctuation(text));
+}
+
+const EDGE_CHARACTER = /^[\s\p{P}\p{S}]$/u;
+
+/** Whitespace, punctuation or a symbol; ASCII answered without the pattern. */
+function isEdgeCharacter(codePoint: number): boolean {
+  if (codePoint < 0x80) {
+    if (codePoint <= 0x20) return codePoint === 0x20 || (codePoint >= 0x09 && codePoint <= 0x0d);
+    const letterOrDigit = (codePoint >= 0x30 && codePoint <= 0x39) || ((codePoint | 0x20) >= 0x61 && (codePoint | 0x20) <= 0x7a);
+    return !letterOrDigit && codePoint !== 0x7f;
+  }
+  return EDGE_CHARACTER.test(String.fromCodePoint(codePoint));
+}
+
+/**
+ * `text` without the whitespace, punctuation and symbols at its ends, walked from each end by
+ * code point. The pattern it replaces tried its trailing branch at every position of the text.
+ */
+export function trimPunctuation(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end) {
+    const codePoint = text.codePointAt(start)!;
+    if (!isEdgeCharacter(codePoint)) break;
+    start += codePoint > 0xffff ? 2 : 1;
+  }
+  while (end > start) {
+    const low = text.charCodeAt(end - 1);
+    const high = end - 2 >= start ? text.charCodeAt(end - 2) : 0;
+    const pair = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+    if (!isEdgeCharacter(pair ? (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000 : low)) break;
+    end -= pair ? 2 : 1;
+  }
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 export function recordRemoval(ctx: CleanContext, rule: string, text: string): void {
