@@ -16,8 +16,7 @@
  */
 import { load, type CheerioAPI } from 'cheerio';
 import { DomHandler, type Document } from 'domhandler';
-import { Parser } from 'htmlparser2';
-import { PageTokenizer, skippingTokenizerInUse } from './skipping-tokenizer.js';
+import { PageParser, PageTokenizer, skippingTokenizerInUse } from './skipping-tokenizer.js';
 
 export interface ParsedPage {
   readonly document: Document;
@@ -37,7 +36,7 @@ const PARSER_OPTIONS = { ...PARSE_OPTIONS, Tokenizer: PageTokenizer };
  */
 export function parseHtml(html: string | readonly string[]): ParsedPage {
   const handler = new DomHandler(undefined, PARSE_OPTIONS);
-  const parser = new Parser(handler, PARSER_OPTIONS);
+  const parser = new PageParser(handler, PARSER_OPTIONS);
   // The stock tokenizer (the fallback) ends a page cut inside a tag differently when fed pieces
   // (see skipping-tokenizer.ts, handleTrailingData): it gets the page whole.
   if (typeof html === 'string') parser.end(html);

@@ -18,7 +18,7 @@
  * package.json): when they are missing, as after an upgrade that reshapes the tokenizer, the stock
  * tokenizer is used unchanged and `skippingTokenizerInUse` says so (a test fails on it).
  */
-import { Tokenizer } from 'htmlparser2';
+import { Parser, Tokenizer } from 'htmlparser2';
 
 const LESS_THAN = 0x3c;
 const AMPERSAND = 0x26;
@@ -133,3 +133,19 @@ export const skippingTokenizerInUse = hasInternals;
 
 /** The tokenizer class to hand to htmlparser2's `Parser` (its `Tokenizer` option). */
 export const PageTokenizer: typeof Tokenizer = hasInternals ? (SkippingTokenizer as unknown as typeof Tokenizer) : Tokenizer;
+
+/**
+ * htmlparser2's Parser, reading an empty comment that closes as it opens (`<!-->`, `<!--->`) as
+ * empty when the page comes in pieces. The tokenizer reports such a comment as ending before it
+ * starts; of one whole string that slice is empty, but across pieces the parser took the negative
+ * length from the end of the next piece and the comment got markup that follows it.
+ */
+export class PageParser extends Parser {
+  override oncomment(start: number, endIndex: number, offset: number): void {
+    super.oncomment(start, endIndex, Math.min(offset, endIndex - start));
+  }
+
+  override oncdata(start: number, endIndex: number, offset: number): void {
+    super.oncdata(start, endIndex, Math.min(offset, endIndex - start));
+  }
+}
