@@ -84,14 +84,7 @@ class SkippingTokenizer extends StockTokenizer {
 
   /** Same contract as the stock method: stop on `c` and say true, or consume the buffer. */
   override fastForwardTo(c: number): boolean {
-    const found = this.buffer.indexOf(String.fromCharCode(c), this.index + 1 - this.offset);
-    if (found === -1) {
-      // The parse loop advances past this index: the buffer is consumed.
-      this.index = this.buffer.length + this.offset - 1;
-      return false;
-    }
-    this.index = found + this.offset;
-    return true;
+    return this.#skipTo(this.buffer.indexOf(String.fromCharCode(c), this.index + 1 - this.offset)) !== -1;
   }
 
   /**
@@ -109,6 +102,7 @@ class SkippingTokenizer extends StockTokenizer {
   /** Moves `index` to buffer position `at` and returns the character there; -1 if none. */
   #skipTo(at: number): number {
     if (at === -1) {
+      // The parse loop advances past this index: the buffer is consumed.
       this.index = this.buffer.length + this.offset - 1;
       return -1;
     }

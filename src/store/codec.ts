@@ -133,14 +133,9 @@ const decompress = promisify(brotliDecompress);
  * pays this on a core the extractor needs (it was a sixth of the worker's CPU per URL at quality 4),
  * so the cheap setting wins; decompression reads any quality.
  */
-export function compressBody(body: Buffer): Promise<Buffer> {
+export async function compressBody(body: Buffer): Promise<Buffer> {
   const options = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 2, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } };
-  if (body.length > SYNC_COMPRESS_MAX_BYTES) return compress(body, options);
-  try {
-    return Promise.resolve(brotliCompressSync(body, options));
-  } catch (err) {
-    return Promise.reject(err);
-  }
+  return body.length > SYNC_COMPRESS_MAX_BYTES ? compress(body, options) : brotliCompressSync(body, options);
 }
 
 /**
