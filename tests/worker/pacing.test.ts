@@ -18,6 +18,13 @@ const GAP_MS = 300;
  * cores. Broken pacing shows up as gaps near 0 (see the control run), far below GAP_MS - this.
  */
 const TOLERANCE_MS = 150;
+/**
+ * How long the server holds each response: longer than the gap, so a worker (concurrency 1) is
+ * still busy with its page when the host's next slot opens, and the other worker takes that job.
+ * Without it, which worker wins a freed job is BullMQ's race, and once extraction got faster one
+ * instance often won all six (the "both took part" check failed in about 1 run in 3).
+ */
+const HOLD_MS = GAP_MS + 100;
 
 interface Run {
   /** When the server received each page request (ms), in order. */
@@ -34,11 +41,11 @@ afterEach(async () => {
   cleanups = [];
 });
 
-/** Two workers (concurrency 3 each), PAGES pages of one host, the given host gap. */
+/** Two workers (concurrency 1 each), PAGES pages of one host, the given host gap. */
 async function ingestWithTwoWorkers(hostGapMs: number): Promise<Run> {
   const db: TestDatabase = await createTestDatabase('sqlite');
   cleanups.push(() => db.cleanup());
-  const settings = testSettings({ databaseUrl: db.url, hostGapMs, concurrency: 3 });
+  const settings = testSettings({ databaseUrl: db.url, hostGapMs, concurrency: 1 });
   const q: TestQueue = await openTestQueue(settings);
   cleanups.push(() => q.cleanup());
   const server: LocalServer = await startLocalServer({ host: PUBLIC_STAND_IN });
@@ -48,9 +55,11 @@ async function ingestWithTwoWorkers(hostGapMs: number): Promise<Run> {
   for (let i = 0; i < PAGES; i++) {
     server.route(`/a/${i}`, (_req, res) => {
       arrivals.push(performance.now());
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(articleHtml({ url: server.url(`/a/${i}`), title: `Story ${i}`, paragraphs: paragraphsAbout(`Town${i}`) }));
+      setTimeout(() => {
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(articleHtml({ url: server.url(`/a/${i}`), title: `Story ${i}`, paragraphs: paragraphsAbout(`Town${i}`) }));
+      }, HOLD_MS);
     });
   }
   const perWorker = [0, 0];
